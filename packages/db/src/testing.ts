@@ -1,0 +1,58 @@
+// Fresh databases for tests: one template per test run, migrated once, cloned per test file.
+import pg from "pg";
+import { randomBytes } from "node:crypto";
+import { applyMigrations } from "./migrate";
+
+export function adminUrl(): string {
+  return process.env.HOOKLOOP_TEST_ADMIN_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
+}
+
+export function databaseUrl(name: string, base = adminUrl()): string {
+  const url = new URL(base);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+async function withAdmin<T>(run: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: adminUrl() });
+  await client.connect();
+  try {
+    return await run(client);
+  } finally {
+    await client.end();
+  }
+}
+
+export async function dropDatabase(name: string): Promise<void> {
+  await withAdmin((client) => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+}
+
+/** Creates a database and applies every migration to it. */
+export async function createMigratedDatabase(name: string): Promise<string> {
+  await withAdmin(async (client) => {
+    await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    await client.query(`CREATE DATABASE "${name}"`);
+  });
+  const url = databaseUrl(name);
+  await applyMigrations({ connectionString: url });
+  return url;
+}
+
+export type TestDatabase = { name: string; url: string; drop: () => Promise<void> };
+
+/**
+ * A database of its own for one test file, cloned from the run's migrated template
+ * (HOOKLOOP_TEST_TEMPLATE_DATABASE, made by the test runner), or migrated from scratch without one.
+ */
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const name = `hookloop_test_${randomBytes(6).toString("hex")}`;
+  const template = process.env.HOOKLOOP_TEST_TEMPLATE_DATABASE;
+  let url: string;
+  if (template) {
+    await withAdmin((client) => client.query(`CREATE DATABASE "${name}" TEMPLATE "${template}"`));
+    url = databaseUrl(name);
+  } else {
+    url = await createMigratedDatabase(name);
+  }
+  return { name, url, drop: () => dropDatabase(name) };
+}

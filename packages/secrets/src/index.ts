@@ -1,0 +1,1 @@
+export { SecretBox, SecretDecryptionError, parseKeyring, type Keyring } from "./secret-box";
