@@ -13,6 +13,11 @@ export const prismaDir = fileURLToPath(new URL("../../../prisma/", import.meta.u
 export const schemaPath = join(prismaDir, "schema.prisma");
 export const migrationsDir = join(prismaDir, "migrations");
 
+// @types/node 20 declares no WebAssembly namespace; this is the slice used here.
+declare const WebAssembly: {
+  instantiate(bytes: Uint8Array, imports: Record<string, unknown>): Promise<{ instance: { exports: Record<string, unknown> } }>;
+};
+
 let wasmReady: Promise<void> | undefined;
 
 function loadWasm(): Promise<void> {
@@ -20,9 +25,9 @@ function loadWasm(): Promise<void> {
     const require = createRequire(import.meta.url);
     const wasmPath = join(require.resolve("@prisma/schema-engine-wasm/schema_engine_bg").replace(/[^/]+$/, ""), "schema_engine_bg.wasm");
     const { instance } = await WebAssembly.instantiate(await readFile(wasmPath), {
-      "./schema_engine_bg.js": wasmBindings as unknown as WebAssembly.ModuleImports,
+      "./schema_engine_bg.js": wasmBindings,
     });
-    const exports = instance.exports as WebAssembly.Exports & { __wbindgen_start: () => void };
+    const exports = instance.exports as { __wbindgen_start: () => void };
     wasmBindings.__wbg_set_wasm(exports);
     exports.__wbindgen_start();
   })();
@@ -31,16 +36,37 @@ function loadWasm(): Promise<void> {
 
 type SchemaFile = { path: string; content: string };
 
-async function openEngine(datamodel: SchemaFile, connectionString: string) {
+/** The pg adapter factory, remembering the pools it opens: freeing the engine does not close them. */
+class ClosablePrismaPg extends PrismaPg {
+  private readonly opened: Array<{ dispose: () => Promise<void> }> = [];
+  override async connect() {
+    const adapter = await super.connect();
+    this.opened.push(adapter);
+    return adapter;
+  }
+  async closeAll() {
+    await Promise.all(this.opened.splice(0).map((adapter) => adapter.dispose()));
+  }
+}
+
+async function withEngine<T>(
+  datamodel: SchemaFile,
+  connectionString: string,
+  use: (engine: wasmBindings.SchemaEngine) => Promise<T>,
+): Promise<T> {
   await loadWasm();
-  const adapter = bindMigrationAwareSqlAdapterFactory(new PrismaPg({ connectionString }));
-  const logs: string[] = [];
+  const factory = new ClosablePrismaPg({ connectionString });
   const engine = await wasmBindings.SchemaEngine.new(
     { datamodels: [[datamodel.path, datamodel.content]] },
-    (line: string) => logs.push(line),
-    adapter,
+    () => {},
+    bindMigrationAwareSqlAdapterFactory(factory),
   );
-  return engine;
+  try {
+    return await use(engine);
+  } finally {
+    engine.free();
+    await factory.closeAll();
+  }
 }
 
 async function readSchema(): Promise<SchemaFile> {
@@ -57,11 +83,11 @@ async function readMigrationsList() {
       path: name,
       migrationFile: {
         path: "migration.sql",
-        content: { tag: "ok", value: await readFile(join(migrationsDir, name, "migration.sql"), "utf8") },
+        content: { tag: "ok" as const, value: await readFile(join(migrationsDir, name, "migration.sql"), "utf8") },
       },
     })),
   );
-  const lockfile = await readFile(join(migrationsDir, "migration_lock.toml"), "utf8").catch(() => undefined);
+  const lockfile = await readFile(join(migrationsDir, "migration_lock.toml"), "utf8").catch(() => null);
   return {
     baseDir: migrationsDir,
     lockfile: { path: "migration_lock.toml", content: lockfile },
@@ -72,16 +98,11 @@ async function readMigrationsList() {
 
 /** Applies the folders of prisma/migrations that the database has not seen. Returns their names. */
 export async function applyMigrations(options: { connectionString: string }): Promise<string[]> {
-  const engine = await openEngine(await readSchema(), options.connectionString);
-  try {
-    const result = (await engine.applyMigrations({
-      migrationsList: await readMigrationsList(),
-      filters: { externalTables: [], externalEnums: [] },
-    })) as { appliedMigrationNames: string[] };
+  const migrationsList = await readMigrationsList();
+  return withEngine(await readSchema(), options.connectionString, async (engine) => {
+    const result = await engine.applyMigrations({ migrationsList, filters: { externalTables: [], externalEnums: [] } });
     return result.appliedMigrationNames;
-  } finally {
-    engine.free();
-  }
+  });
 }
 
 export type DatamodelSource = { tag: "empty" } | { tag: "schemaDatamodel"; files: SchemaFile[] };
@@ -92,7 +113,7 @@ export async function diffDatamodels(options: {
   to: DatamodelSource;
   connectionString: string;
 }): Promise<string> {
-  const engine = await openEngine(await readSchema(), options.connectionString);
+  return withEngine(await readSchema(), options.connectionString, async (engine) => {
   let stdout = "";
   const originalWrite = process.stdout.write;
   try {
@@ -105,15 +126,14 @@ export async function diffDatamodels(options: {
       from: options.from,
       to: options.to,
       script: true,
-      shadowDatabaseUrl: null,
       exitCode: null,
       filters: { externalTables: [], externalEnums: [] },
     })) as { stdout?: string };
     return result.stdout ?? stdout;
   } finally {
     process.stdout.write = originalWrite;
-    engine.free();
   }
+  });
 }
 
 export async function currentDatamodel(): Promise<DatamodelSource> {

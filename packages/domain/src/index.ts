@@ -5,3 +5,4 @@ export * from "./plan-contact-change";
 export * from "./contact-fields";
 export * from "./event-order";
 export * from "./trigger-name";
+export * from "./signing-secret";

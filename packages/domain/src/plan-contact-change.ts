@@ -30,7 +30,14 @@ export type ContactPlan =
       authoritative: boolean;
       triggers: PlannedTrigger[];
     }
-  | { kind: "delete"; customerId: string; behaviour: "delete" | "unsubscribe"; triggers: PlannedTrigger[] }
+  | {
+      kind: "delete";
+      customerId: string;
+      /** The deleted customer's email, to find a contact Hookloop never linked to the customer. */
+      email: string | null;
+      behaviour: "delete" | "unsubscribe";
+      triggers: PlannedTrigger[];
+    }
   | { kind: "unusable"; reason: string };
 
 type CustomerRef = string | { id: string } | null | undefined;
@@ -67,7 +74,13 @@ export function planContactChange(event: StripeEvent, settings: EndpointSettings
         ? [{ name: triggerName, properties: withoutEmpty({ customerId: customer.id, email: customer.email }) }]
         : [];
       if (entry.effect === "delete") {
-        return { kind: "delete", customerId: customer.id, behaviour: settings.onCustomerDeleted, triggers };
+        return {
+          kind: "delete",
+          customerId: customer.id,
+          email: emailOf(customer.email),
+          behaviour: settings.onCustomerDeleted,
+          triggers,
+        };
       }
       return {
         kind: "upsert",

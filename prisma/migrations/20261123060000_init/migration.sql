@@ -14,8 +14,8 @@ CREATE TABLE "user" (
     "email" TEXT NOT NULL,
     "email_verified" BOOLEAN NOT NULL DEFAULT false,
     "image" TEXT,
-    "created_at" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
-    "updated_at" TIMESTAMP(3) NOT NULL,
+    "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updated_at" TIMESTAMPTZ(3) NOT NULL,
 
     CONSTRAINT "user_pkey" PRIMARY KEY ("id")
 );
@@ -24,13 +24,13 @@ CREATE TABLE "user" (
 CREATE TABLE "session" (
     "id" TEXT NOT NULL,
     "token" TEXT NOT NULL,
-    "expires_at" TIMESTAMP(3) NOT NULL,
+    "expires_at" TIMESTAMPTZ(3) NOT NULL,
     "ip_address" TEXT,
     "user_agent" TEXT,
     "user_id" TEXT NOT NULL,
     "active_workspace_id" TEXT,
-    "created_at" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
-    "updated_at" TIMESTAMP(3) NOT NULL,
+    "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updated_at" TIMESTAMPTZ(3) NOT NULL,
 
     CONSTRAINT "session_pkey" PRIMARY KEY ("id")
 );
@@ -44,12 +44,12 @@ CREATE TABLE "account" (
     "access_token" TEXT,
     "refresh_token" TEXT,
     "id_token" TEXT,
-    "access_token_expires_at" TIMESTAMP(3),
-    "refresh_token_expires_at" TIMESTAMP(3),
+    "access_token_expires_at" TIMESTAMPTZ(3),
+    "refresh_token_expires_at" TIMESTAMPTZ(3),
     "scope" TEXT,
     "password" TEXT,
-    "created_at" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
-    "updated_at" TIMESTAMP(3) NOT NULL,
+    "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updated_at" TIMESTAMPTZ(3) NOT NULL,
 
     CONSTRAINT "account_pkey" PRIMARY KEY ("id")
 );
@@ -59,9 +59,9 @@ CREATE TABLE "verification" (
     "id" TEXT NOT NULL,
     "identifier" TEXT NOT NULL,
     "value" TEXT NOT NULL,
-    "expires_at" TIMESTAMP(3) NOT NULL,
-    "created_at" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
-    "updated_at" TIMESTAMP(3) NOT NULL,
+    "expires_at" TIMESTAMPTZ(3) NOT NULL,
+    "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updated_at" TIMESTAMPTZ(3) NOT NULL,
 
     CONSTRAINT "verification_pkey" PRIMARY KEY ("id")
 );
@@ -83,7 +83,7 @@ CREATE TABLE "workspace" (
     "slug" TEXT NOT NULL,
     "logo" TEXT,
     "metadata" TEXT,
-    "created_at" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
 
     CONSTRAINT "workspace_pkey" PRIMARY KEY ("id")
 );
@@ -94,7 +94,7 @@ CREATE TABLE "member" (
     "workspace_id" TEXT NOT NULL,
     "user_id" TEXT NOT NULL,
     "role" TEXT NOT NULL DEFAULT 'member',
-    "created_at" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
 
     CONSTRAINT "member_pkey" PRIMARY KEY ("id")
 );
@@ -106,9 +106,9 @@ CREATE TABLE "invitation" (
     "email" TEXT NOT NULL,
     "role" TEXT,
     "status" TEXT NOT NULL DEFAULT 'pending',
-    "expires_at" TIMESTAMP(3) NOT NULL,
+    "expires_at" TIMESTAMPTZ(3) NOT NULL,
     "inviter_id" TEXT NOT NULL,
-    "created_at" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
 
     CONSTRAINT "invitation_pkey" PRIMARY KEY ("id")
 );
@@ -122,11 +122,11 @@ CREATE TABLE "endpoint" (
     "secret_ciphertext" TEXT,
     "secret_last4" TEXT,
     "previous_secret_ciphertext" TEXT,
-    "previous_secret_expires_at" TIMESTAMP(3),
+    "previous_secret_expires_at" TIMESTAMPTZ(3),
     "on_customer_deleted" "deletion_behaviour" NOT NULL DEFAULT 'unsubscribe',
     "sync_names" BOOLEAN NOT NULL DEFAULT true,
-    "created_at" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
-    "updated_at" TIMESTAMP(3) NOT NULL,
+    "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updated_at" TIMESTAMPTZ(3) NOT NULL,
 
     CONSTRAINT "endpoint_pkey" PRIMARY KEY ("id")
 );
@@ -138,7 +138,7 @@ CREATE TABLE "endpoint_event" (
     "event_type" TEXT NOT NULL,
     "enabled" BOOLEAN NOT NULL DEFAULT false,
     "trigger_name" TEXT,
-    "updated_at" TIMESTAMP(3) NOT NULL,
+    "updated_at" TIMESTAMPTZ(3) NOT NULL,
 
     CONSTRAINT "endpoint_event_pkey" PRIMARY KEY ("endpoint_id","event_type")
 );
@@ -151,14 +151,14 @@ CREATE TABLE "delivery" (
     "stripe_event_id" TEXT NOT NULL,
     "type" TEXT NOT NULL,
     "livemode" BOOLEAN NOT NULL,
-    "stripe_created_at" TIMESTAMP(3) NOT NULL,
-    "received_at" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "stripe_created_at" TIMESTAMPTZ(3) NOT NULL,
+    "received_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "status" "delivery_status" NOT NULL,
     "reason" TEXT,
     "payload" JSONB NOT NULL,
     "attempts" INTEGER NOT NULL DEFAULT 0,
-    "enqueued_at" TIMESTAMP(3),
-    "processed_at" TIMESTAMP(3),
+    "enqueued_at" TIMESTAMPTZ(3),
+    "processed_at" TIMESTAMPTZ(3),
     "contact_id" UUID,
 
     CONSTRAINT "delivery_pkey" PRIMARY KEY ("id")
@@ -174,8 +174,8 @@ CREATE TABLE "contact" (
     "subscribed" BOOLEAN NOT NULL DEFAULT true,
     "source" TEXT NOT NULL,
     "stripe_customer_id" TEXT,
-    "created_at" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
-    "updated_at" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updated_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
 
     CONSTRAINT "contact_pkey" PRIMARY KEY ("id")
 );
@@ -186,9 +186,9 @@ CREATE TABLE "stripe_customer" (
     "customer_id" TEXT NOT NULL,
     "contact_id" UUID,
     "email" TEXT,
-    "last_event_created" TIMESTAMP(3),
+    "last_event_created" TIMESTAMPTZ(3),
     "last_event_id" TEXT,
-    "deleted_at" TIMESTAMP(3),
+    "deleted_at" TIMESTAMPTZ(3),
 
     CONSTRAINT "stripe_customer_pkey" PRIMARY KEY ("workspace_id","customer_id")
 );
@@ -202,8 +202,8 @@ CREATE TABLE "trigger_event" (
     "properties" JSONB NOT NULL,
     "stripe_event_id" TEXT NOT NULL,
     "delivery_id" UUID,
-    "occurred_at" TIMESTAMP(3) NOT NULL,
-    "created_at" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "occurred_at" TIMESTAMPTZ(3) NOT NULL,
+    "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
 
     CONSTRAINT "trigger_event_pkey" PRIMARY KEY ("id")
 );

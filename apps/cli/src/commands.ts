@@ -1,0 +1,88 @@
+// The admin CLI's commands: each parses its flags, calls one operation and returns what to print.
+import { endpointUrl } from "@hookloop/config";
+import { createEndpoint, createWorkspace, listContacts, listDeliveries, listTriggerEvents } from "@hookloop/core";
+import type { Db } from "@hookloop/db/client";
+import type { SecretBox } from "@hookloop/secrets";
+import type { CliEnv } from "./env";
+
+export class UsageError extends Error {
+  override name = "UsageError";
+}
+
+export type Flags = Record<string, string[]>;
+export type CommandContext = { db: Db; box: SecretBox; env: CliEnv };
+
+function one(flags: Flags, name: string, { required = true } = {}): string | undefined {
+  const values = flags[name] ?? [];
+  if (values.length > 1) throw new UsageError(`--${name} was given more than once`);
+  if (required && !values[0]) throw new UsageError(`--${name} is required`);
+  return values[0];
+}
+
+type Command = { usage: string; flags: readonly string[]; run: (flags: Flags, context: CommandContext) => Promise<unknown> };
+
+export const commands: Record<string, Command> = {
+  "workspace:create": {
+    usage: "workspace:create --name NAME",
+    flags: ["name"],
+    run: (flags, { db }) => createWorkspace(db, { name: one(flags, "name")! }),
+  },
+  "endpoint:create": {
+    usage: "endpoint:create --workspace ID --secret whsec_… [--name NAME] [--enable TYPE[=TriggerName]]… [--on-delete delete|unsubscribe]",
+    flags: ["workspace", "secret", "name", "enable", "on-delete"],
+    run: async (flags, { db, box, env }) => {
+      const onDelete = one(flags, "on-delete", { required: false });
+      if (onDelete !== undefined && onDelete !== "delete" && onDelete !== "unsubscribe") {
+        throw new UsageError("--on-delete must be delete or unsubscribe");
+      }
+      const enable = (flags.enable ?? []).map((value) => {
+        const [eventType = "", triggerName] = value.split("=", 2);
+        return { eventType, triggerName: triggerName || null };
+      });
+      const endpoint = await createEndpoint(db, box, {
+        workspaceId: one(flags, "workspace")!,
+        name: one(flags, "name", { required: false }) ?? "Stripe",
+        secret: one(flags, "secret")!,
+        enable,
+        ...(onDelete ? { onCustomerDeleted: onDelete } : {}),
+      });
+      return { id: endpoint.id, url: endpointUrl(env.INGEST_PUBLIC_URL, endpoint.id) };
+    },
+  },
+  "contacts:list": {
+    usage: "contacts:list --workspace ID",
+    flags: ["workspace"],
+    run: async (flags, { db }) => (await listContacts(db, { workspaceId: one(flags, "workspace")!, limit: 500 })).contacts,
+  },
+  "events:list": {
+    usage: "events:list --workspace ID",
+    flags: ["workspace"],
+    run: (flags, { db }) => listTriggerEvents(db, { workspaceId: one(flags, "workspace")!, limit: 500 }),
+  },
+  "deliveries:list": {
+    usage: "deliveries:list --endpoint ID",
+    flags: ["endpoint"],
+    run: async (flags, { db }) => {
+      const endpointId = one(flags, "endpoint")!;
+      const endpoint = await db.endpoint.findUnique({ where: { id: endpointId }, select: { workspaceId: true } });
+      if (!endpoint) throw new UsageError(`no endpoint ${endpointId}`);
+      return listDeliveries(db, { workspaceId: endpoint.workspaceId, endpointId, limit: 500 });
+    },
+  },
+};
+
+/** `--flag value` and `--flag=value`, each flag repeatable; anything else is a usage error. */
+export function parseFlags(args: readonly string[], allowed: readonly string[]): Flags {
+  const flags: Flags = {};
+  for (let index = 0; index < args.length; index++) {
+    const arg = args[index]!;
+    const match = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
+    if (!match) throw new UsageError(`unexpected argument "${arg}"`);
+    const name = match[1]!;
+    if (!allowed.includes(name)) throw new UsageError(`unknown flag --${name}`);
+    const value = match[2] ?? args[++index];
+    if (value === undefined || (match[2] === undefined && value.startsWith("--"))) throw new UsageError(`--${name} needs a value`);
+    (flags[name] ??= []).push(value);
+  }
+  return flags;
+}

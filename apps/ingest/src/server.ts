@@ -1,0 +1,55 @@
+// Wires the ingest app to real Postgres and Redis.
+import type { FastifyInstance } from "fastify";
+import { checkDependencies, createDeliveryReceiver, createEndpointCache, createEnqueueMarker } from "@hookloop/core";
+import { createDb } from "@hookloop/db/client";
+import { connectProducer, openQueue, readEvictionPolicy, waitForConnection } from "@hookloop/queue";
+import { SecretBox, parseKeyring } from "@hookloop/secrets";
+import { pino } from "pino";
+import { buildIngestApp } from "./app";
+import type { IngestEnv } from "./env";
+
+export type IngestServer = { app: FastifyInstance; close: () => Promise<void> };
+
+export async function createIngestServer(env: IngestEnv): Promise<IngestServer> {
+  const box = new SecretBox(parseKeyring(env.ENCRYPTION_KEYS));
+  const db = createDb({ connectionString: env.DATABASE_URL, max: 20, queryTimeoutMs: 2_500 });
+  const redis = connectProducer(env.REDIS_URL);
+  await waitForConnection(redis);
+  if (env.NODE_ENV === "production") {
+    const policy = await readEvictionPolicy(redis);
+    if (policy !== "noeviction") {
+      await redis.quit();
+      throw new Error(`Redis maxmemory-policy is "${policy}"; Hookloop needs "noeviction" so queued jobs are never evicted.`);
+    }
+  }
+  const logger = pino({
+    level: env.LOG_LEVEL,
+    redact: ["req.headers.authorization", 'req.headers["stripe-signature"]', "req.headers.cookie"],
+  });
+  const queue = openQueue("deliveries", { connection: redis, prefix: env.REDIS_PREFIX });
+  const marker = createEnqueueMarker(db, { onError: (error) => logger.warn({ err: error }, "could not mark deliveries enqueued") });
+  const app = buildIngestApp(
+    {
+      receiveDelivery: createDeliveryReceiver({
+        db,
+        endpoints: createEndpointCache(db, box),
+        queue,
+        enqueued: marker,
+        onQueueError: (error, deliveryId) => logger.warn({ err: error, deliveryId }, "queue refused a delivery"),
+      }),
+      readiness: () => checkDependencies({ db, redis }),
+    },
+    { logger },
+  );
+
+  return {
+    app,
+    close: async () => {
+      await app.close();
+      await marker.close();
+      await queue.close();
+      redis.disconnect();
+      await db.$disconnect();
+    },
+  };
+}

@@ -1,0 +1,18 @@
+import { databaseEnv, parseEnv, redisEnv, runtimeEnv } from "@hookloop/config";
+import { z } from "zod";
+
+export const workerEnvSchema = databaseEnv
+  .extend(redisEnv.shape)
+  .extend(runtimeEnv.shape)
+  .extend({
+    WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
+    /** Port of the worker's /healthz and /readyz; 0 picks a free one. */
+    WORKER_HEALTH_PORT: z.coerce.number().int().min(0).max(65_535).default(3101),
+    HOST: z.string().default("127.0.0.1"),
+    RELAY_INTERVAL_MS: z.coerce.number().int().min(50).default(2_000),
+  });
+
+export type WorkerEnv = z.output<typeof workerEnvSchema>;
+
+export const readWorkerEnv = (source: Record<string, string | undefined> = process.env): WorkerEnv =>
+  parseEnv(workerEnvSchema, source);

@@ -1,0 +1,42 @@
+// Environment schemas. Each deployable composes the pieces it needs and parses process.env once,
+// at boot, in its own env.ts; packages never read process.env.
+import { z } from "zod";
+
+export const databaseEnv = z.object({
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: "DATABASE_URL must be a postgresql:// URL" }),
+});
+
+export const redisEnv = z.object({
+  REDIS_URL: z.url({ protocol: /^rediss?$/, error: "REDIS_URL must be a redis:// URL" }),
+  /** Namespaces Hookloop's keys in a shared Redis. */
+  REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]+$/).default("hookloop"),
+});
+
+export const encryptionEnv = z.object({
+  /** `id:base64-32-byte-key[,id:key…]`: the first key encrypts, all decrypt. */
+  ENCRYPTION_KEYS: z.string().min(1, "ENCRYPTION_KEYS is required"),
+});
+
+export const runtimeEnv = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+});
+
+export const ingestUrlEnv = z.object({
+  /** Where Stripe reaches the ingest service; endpoint URLs are built on it. */
+  INGEST_PUBLIC_URL: z.url(),
+});
+
+/** Parses an environment or throws one error naming every missing or malformed variable. */
+export function parseEnv<Schema extends z.ZodType>(schema: Schema, source: Record<string, string | undefined>): z.output<Schema> {
+  const result = schema.safeParse(source);
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => `  ${issue.path.join(".") || "(env)"}: ${issue.message}`);
+    throw new Error(`invalid environment:\n${lines.join("\n")}`);
+  }
+  return result.data;
+}
+
+export function endpointUrl(ingestPublicUrl: string, endpointId: string): string {
+  return new URL(`/webhooks/stripe/${endpointId}`, ingestPublicUrl).toString();
+}

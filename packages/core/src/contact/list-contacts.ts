@@ -1,0 +1,51 @@
+import type { DbClient } from "@hookloop/db/client";
+
+export type ListContactsOptions = {
+  workspaceId: string;
+  /** Matches email, first or last name, case-insensitively. */
+  search?: string;
+  limit?: number;
+  /** The id of the last contact of the previous page. */
+  after?: string;
+};
+
+/** Newest first, keyset-paginated on (created_at, id) so page 1,000 costs what page 1 does. */
+export async function listContacts(db: DbClient, options: ListContactsOptions) {
+  const limit = Math.min(Math.max(options.limit ?? 50, 1), 500);
+  const search = options.search?.trim();
+  const cursor = options.after
+    ? await db.contact.findFirst({ where: { id: options.after, workspaceId: options.workspaceId }, select: { id: true, createdAt: true } })
+    : null;
+  const rows = await db.contact.findMany({
+    where: {
+      workspaceId: options.workspaceId,
+      ...(search
+        ? {
+            OR: [
+              { email: { contains: search, mode: "insensitive" } },
+              { firstName: { contains: search, mode: "insensitive" } },
+              { lastName: { contains: search, mode: "insensitive" } },
+            ],
+          }
+        : {}),
+      ...(cursor
+        ? { OR: [{ createdAt: { lt: cursor.createdAt } }, { createdAt: cursor.createdAt, id: { lt: cursor.id } }] }
+        : {}),
+    },
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    take: limit + 1,
+    select: {
+      id: true,
+      email: true,
+      firstName: true,
+      lastName: true,
+      subscribed: true,
+      source: true,
+      stripeCustomerId: true,
+      createdAt: true,
+      updatedAt: true,
+    },
+  });
+  const page = rows.slice(0, limit);
+  return { contacts: page, nextCursor: rows.length > limit ? (page.at(-1)?.id ?? null) : null };
+}

@@ -1,0 +1,62 @@
+// Ingest reads an endpoint's settings on every request; a short-lived cache keeps that off the
+// database. A cached entry only ever speeds up a "yes": any refusal it would cause (signature
+// mismatch, event not enabled) is re-checked against the database before it is answered.
+import type { DbClient } from "@hookloop/db/client";
+import type { EndpointSettings } from "@hookloop/domain";
+import type { SecretBox } from "@hookloop/secrets";
+import { activeSigningSecrets } from "../endpoint/endpoint-secrets";
+
+export type IngestEndpoint = {
+  id: string;
+  workspaceId: string;
+  secrets: string[];
+  settings: EndpointSettings;
+  /** When the soonest of its secrets stops being valid, which ends the cache entry too. */
+  validUntil: number;
+};
+
+export type EndpointCache = {
+  get: (endpointId: string, options?: { fresh?: boolean }) => Promise<IngestEndpoint | null>;
+};
+
+export function createEndpointCache(db: DbClient, box: SecretBox, ttlMs = 5_000): EndpointCache {
+  const entries = new Map<string, IngestEndpoint>();
+
+  async function load(endpointId: string): Promise<IngestEndpoint | null> {
+    const endpoint = await db.endpoint.findFirst({
+      where: { id: endpointId, enabled: true },
+      select: {
+        id: true,
+        workspaceId: true,
+        secretCiphertext: true,
+        previousSecretCiphertext: true,
+        previousSecretExpiresAt: true,
+        syncNames: true,
+        onCustomerDeleted: true,
+        events: { select: { eventType: true, enabled: true, triggerName: true } },
+      },
+    });
+    if (!endpoint) return null;
+    const now = Date.now();
+    const expiry = endpoint.previousSecretExpiresAt?.getTime();
+    return {
+      id: endpoint.id,
+      workspaceId: endpoint.workspaceId,
+      secrets: activeSigningSecrets(endpoint, box, new Date(now)),
+      settings: { syncNames: endpoint.syncNames, onCustomerDeleted: endpoint.onCustomerDeleted, events: endpoint.events },
+      validUntil: Math.min(now + ttlMs, expiry && expiry > now ? expiry : Number.POSITIVE_INFINITY),
+    };
+  }
+
+  return {
+    async get(endpointId, options) {
+      const cached = entries.get(endpointId);
+      if (cached && !options?.fresh && cached.validUntil > Date.now()) return cached;
+      const loaded = await load(endpointId);
+      if (loaded) entries.set(endpointId, loaded);
+      else entries.delete(endpointId);
+      if (entries.size > 10_000) entries.delete(entries.keys().next().value!);
+      return loaded;
+    },
+  };
+}

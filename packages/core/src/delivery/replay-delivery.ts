@@ -1,0 +1,29 @@
+import type { DbClient } from "@hookloop/db/client";
+import type { TypedQueue } from "@hookloop/queue";
+import { InvalidInputError, NotFoundError } from "../errors";
+
+export type ReplayDeliveryOptions = { workspaceId: string; deliveryId: string };
+
+/**
+ * Puts a failed or ignored delivery back in the queue, to be applied once more. Trigger events are
+ * unique per Stripe event and name, so a replay never fires one twice.
+ */
+export async function replayDelivery(db: DbClient, queue: TypedQueue<"deliveries">, options: ReplayDeliveryOptions) {
+  const delivery = await db.delivery.findFirst({
+    where: { id: options.deliveryId, workspaceId: options.workspaceId },
+    select: { id: true, status: true },
+  });
+  if (!delivery) throw new NotFoundError("delivery");
+  if (delivery.status !== "failed" && delivery.status !== "ignored") {
+    throw new InvalidInputError(`Only failed or ignored deliveries can be replayed; this one is ${delivery.status}.`);
+  }
+  // A failed job is kept for inspection under the delivery's id; make room for the new one.
+  await queue.queue.remove(delivery.id);
+  await db.delivery.update({
+    where: { id: delivery.id },
+    data: { status: "queued", reason: "Replayed.", enqueuedAt: null, processedAt: null },
+  });
+  await queue.add(delivery.id, { deliveryId: delivery.id });
+  await db.delivery.update({ where: { id: delivery.id }, data: { enqueuedAt: new Date() } });
+  return { id: delivery.id, status: "queued" as const };
+}

@@ -1,0 +1,67 @@
+import { randomBytes } from "node:crypto";
+import type { DbClient } from "@hookloop/db/client";
+import { isSupportedEventType, stripeEventCatalogue, supportedEventTypes, triggerNameSchema } from "@hookloop/domain";
+import type { SecretBox } from "@hookloop/secrets";
+import { InvalidInputError, NotFoundError } from "../errors";
+import { setEndpointSecret } from "./set-endpoint-secret";
+
+/** 144 bits from the CSPRNG: the URL itself is unguessable. */
+export function newEndpointId(): string {
+  return `ep_${randomBytes(18).toString("base64url")}`;
+}
+
+export type CreateEndpointOptions = {
+  workspaceId: string;
+  name: string;
+  /** The Stripe signing secret, when already known. */
+  secret?: string;
+  /** Event types to accept, each with an optional trigger name. */
+  enable?: ReadonlyArray<{ eventType: string; triggerName?: string | null }>;
+  onCustomerDeleted?: "delete" | "unsubscribe";
+  syncNames?: boolean;
+};
+
+export async function createEndpoint(db: DbClient, box: SecretBox, options: CreateEndpointOptions) {
+  const name = options.name.trim();
+  if (!name) throw new InvalidInputError("Give the endpoint a name.", "name");
+  if (name.length > 100) throw new InvalidInputError("Keep the endpoint name to 100 characters or fewer.", "name");
+  const enabled = new Map<string, string | null>();
+  for (const { eventType, triggerName } of options.enable ?? []) {
+    if (!isSupportedEventType(eventType)) {
+      throw new InvalidInputError(`${eventType} is not a Stripe event Hookloop handles.`, "enable");
+    }
+    if (triggerName) {
+      const parsed = triggerNameSchema.safeParse(triggerName);
+      if (!parsed.success) throw new InvalidInputError(parsed.error.issues[0]!.message, "enable");
+      enabled.set(eventType, parsed.data);
+    } else {
+      enabled.set(eventType, null);
+    }
+  }
+  const workspace = await db.workspace.findUnique({ where: { id: options.workspaceId }, select: { id: true } });
+  if (!workspace) throw new NotFoundError("workspace");
+
+  const id = newEndpointId();
+  const endpoint = await db.endpoint.create({
+    data: {
+      id,
+      workspaceId: options.workspaceId,
+      name,
+      onCustomerDeleted: options.onCustomerDeleted ?? "unsubscribe",
+      syncNames: options.syncNames ?? true,
+      events: {
+        create: supportedEventTypes.map((eventType) => ({
+          workspaceId: options.workspaceId,
+          eventType,
+          enabled: enabled.has(eventType),
+          triggerName: enabled.has(eventType) ? (enabled.get(eventType) ?? null) : stripeEventCatalogue[eventType].suggestedTrigger,
+        })),
+      },
+    },
+    select: { id: true, name: true },
+  });
+  if (options.secret !== undefined) {
+    await setEndpointSecret(db, box, { workspaceId: options.workspaceId, endpointId: id, secret: options.secret });
+  }
+  return endpoint;
+}

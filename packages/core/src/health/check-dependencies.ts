@@ -1,0 +1,19 @@
+import type { Db } from "@hookloop/db/client";
+import type { Redis } from "ioredis";
+
+const withTimeout = <T>(promise: Promise<T>, ms: number): Promise<T> =>
+  Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer in ${ms} ms`)), ms).unref())]);
+
+const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/** Whether Postgres and Redis answer now, each within a second: "ok" or what went wrong. */
+export async function checkDependencies(deps: { db: Db; redis: Redis }): Promise<{ postgres: string; redis: string }> {
+  const [postgres, redis] = await Promise.allSettled([
+    withTimeout(deps.db.$queryRaw`SELECT 1`, 1_000),
+    withTimeout(deps.redis.ping(), 1_000),
+  ]);
+  return {
+    postgres: postgres.status === "fulfilled" ? "ok" : describe(postgres.reason),
+    redis: redis.status === "fulfilled" ? "ok" : describe(redis.reason),
+  };
+}

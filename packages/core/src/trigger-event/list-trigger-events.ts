@@ -1,0 +1,25 @@
+import type { DbClient } from "@hookloop/db/client";
+
+export type ListTriggerEventsOptions = { workspaceId: string; name?: string; contactId?: string; limit?: number };
+
+/** Newest first. */
+export async function listTriggerEvents(db: DbClient, options: ListTriggerEventsOptions) {
+  return db.triggerEvent.findMany({
+    where: {
+      workspaceId: options.workspaceId,
+      ...(options.name ? { name: options.name } : {}),
+      ...(options.contactId ? { contactId: options.contactId } : {}),
+    },
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    take: Math.min(Math.max(options.limit ?? 50, 1), 500),
+    select: {
+      id: true,
+      name: true,
+      properties: true,
+      stripeEventId: true,
+      occurredAt: true,
+      createdAt: true,
+      contact: { select: { id: true, email: true } },
+    },
+  });
+}

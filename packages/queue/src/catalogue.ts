@@ -1,0 +1,82 @@
+// Every queue Hookloop uses: its name, its payload and its retry policy. Producers and workers
+// both come through here, so every enqueue is type-checked against the payload it must carry.
+// Payloads carry ids only: no secrets and no personal data ever sit in Redis.
+import { Queue, Worker, type JobsOptions, type Processor, type WorkerOptions } from "bullmq";
+import type { Redis } from "ioredis";
+import { z } from "zod";
+
+export const queueCatalogue = {
+  deliveries: {
+    name: "deliveries",
+    payload: z.object({ deliveryId: z.uuid() }),
+    jobOptions: {
+      // ~1s, 2s, 4s … 128s between tries, each spread by up to 50 % so retries do not stampede.
+      attempts: 8,
+      backoff: { type: "exponential", delay: 1_000, jitter: 0.5 },
+      removeOnComplete: { age: 3_600, count: 1_000 },
+      removeOnFail: { age: 7 * 24 * 3_600 },
+    } satisfies JobsOptions,
+  },
+} as const;
+
+export type QueueName = keyof typeof queueCatalogue;
+export type QueuePayload<Name extends QueueName> = z.infer<(typeof queueCatalogue)[Name]["payload"]>;
+
+export type QueueTarget = {
+  connection: Redis;
+  /** Redis key prefix; tests give each run its own. */
+  prefix?: string;
+};
+
+export type TypedQueue<Name extends QueueName> = {
+  queue: Queue;
+  /** Adds one job; the job id makes a second add of the same id a no-op while the job exists. */
+  add: (jobId: string, payload: QueuePayload<Name>) => Promise<void>;
+  addBulk: (jobs: Array<{ jobId: string; payload: QueuePayload<Name> }>) => Promise<void>;
+  close: () => Promise<void>;
+};
+
+export function openQueue<Name extends QueueName>(name: Name, target: QueueTarget): TypedQueue<Name> {
+  const entry = queueCatalogue[name];
+  const queue = new Queue(entry.name, {
+    connection: target.connection,
+    prefix: target.prefix,
+    defaultJobOptions: entry.jobOptions,
+    // Producers fail fast: no waiting for a connection, no INFO round-trip before the first add.
+    skipWaitingForReady: true,
+    skipVersionCheck: true,
+  });
+  return {
+    queue,
+    add: async (jobId, payload) => {
+      await queue.add(entry.name, entry.payload.parse(payload), { jobId });
+    },
+    addBulk: async (jobs) => {
+      await queue.addBulk(
+        jobs.map(({ jobId, payload }) => ({ name: entry.name, data: entry.payload.parse(payload), opts: { jobId } })),
+      );
+    },
+    close: () => queue.close(),
+  };
+}
+
+export function startWorker<Name extends QueueName>(
+  name: Name,
+  handler: (payload: QueuePayload<Name>, attempt: { attemptsMade: number; attemptsAllowed: number }) => Promise<void>,
+  options: QueueTarget & Pick<WorkerOptions, "concurrency" | "autorun">,
+): Worker {
+  const entry = queueCatalogue[name];
+  const processor: Processor = async (job) =>
+    handler(entry.payload.parse(job.data) as QueuePayload<Name>, {
+      attemptsMade: job.attemptsMade,
+      attemptsAllowed: job.opts.attempts ?? 1,
+    });
+  return new Worker(entry.name, processor, {
+    connection: options.connection,
+    prefix: options.prefix,
+    concurrency: options.concurrency ?? 16,
+    autorun: options.autorun ?? true,
+    // Lets a worker recover on its own after a long Redis outage.
+    maxStalledCount: 10,
+  });
+}

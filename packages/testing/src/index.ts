@@ -1,0 +1,2 @@
+export * from "./stripe-fixtures";
+export * from "./test-environment";

@@ -1,0 +1,82 @@
+// Shared first steps of `npm start` and `npm test`, written against Node's standard library only,
+// since they run before dependencies are installed.
+import { execFileSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { createConnection } from "node:net";
+import { fileURLToPath } from "node:url";
+
+export const root = fileURLToPath(new URL("../../", import.meta.url));
+
+export const say = (message) => process.stdout.write(`[hookloop] ${message}\n`);
+
+/** Installs dependencies when node_modules is missing or older than the lockfile. */
+export function installIfNeeded() {
+  const marker = `${root}node_modules/.package-lock.json`;
+  const lock = `${root}package-lock.json`;
+  if (existsSync(marker) && (!existsSync(lock) || statSync(marker).mtimeMs >= statSync(lock).mtimeMs)) return;
+  say("installing dependencies (first run)…");
+  execFileSync("npm", [existsSync(lock) ? "ci" : "install", "--no-audit", "--no-fund"], { cwd: root, stdio: "inherit" });
+}
+
+/**
+ * Reads `.env` into process.env (what is already set wins); creates it on first run with fresh
+ * encryption and session keys and the local services' standard addresses.
+ */
+export function loadDotEnv() {
+  const path = `${root}.env`;
+  if (!existsSync(path)) {
+    const key = () => randomBytes(32).toString("base64");
+    writeFileSync(
+      path,
+      [
+        "# Made by the first `npm start`; edit freely. Variables set in the environment win.",
+        "DATABASE_URL=postgresql://postgres@127.0.0.1:5432/hookloop",
+        "REDIS_URL=redis://127.0.0.1:6379",
+        "INGEST_PUBLIC_URL=http://localhost:3100",
+        "DASHBOARD_URL=http://localhost:3000",
+        `ENCRYPTION_KEYS=k${new Date().getFullYear()}:${key()}`,
+        `BETTER_AUTH_SECRET=${key()}`,
+        "",
+      ].join("\n"),
+      { mode: 0o600 },
+    );
+    say("wrote .env with fresh keys");
+  }
+  for (const line of readFileSync(path, "utf8").split("\n")) {
+    const match = /^\s*([A-Z0-9_]+)\s*=\s*(.*)\s*$/.exec(line);
+    if (match && process.env[match[1]] === undefined) process.env[match[1]] = match[2];
+  }
+}
+
+export function canConnect(url, timeoutMs = 1500) {
+  const { hostname, port } = new URL(url);
+  const defaultPort = url.startsWith("redis") ? 6379 : 5432;
+  return new Promise((resolve) => {
+    const socket = createConnection({ host: hostname.replace(/^\[|\]$/g, ""), port: Number(port || defaultPort) });
+    const done = (ok) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.once("connect", () => done(true));
+    socket.once("error", () => done(false));
+  });
+}
+
+const howToGetServices = `
+Hookloop needs PostgreSQL (15+) and Redis (6.2+). Either:
+  • run them with Docker:   docker compose up -d postgres redis
+  • or install them locally (Debian/Ubuntu): sudo apt-get install postgresql redis-server
+  • or point DATABASE_URL and REDIS_URL at servers you already have.`;
+
+/** Exits with a plain explanation when Postgres or Redis is not reachable. */
+export async function requireServices({ databaseUrl, redisUrl }) {
+  const missing = [];
+  if (!(await canConnect(databaseUrl))) missing.push(`PostgreSQL at ${new URL(databaseUrl).host}`);
+  if (!(await canConnect(redisUrl))) missing.push(`Redis at ${new URL(redisUrl).host}`);
+  if (missing.length) {
+    process.stderr.write(`[hookloop] cannot reach ${missing.join(" or ")}.\n${howToGetServices}\n`);
+    process.exit(1);
+  }
+}
