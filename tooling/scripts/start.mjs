@@ -25,7 +25,12 @@ execFileSync("npm", ["run", "--silent", "db:migrate"], { cwd: root, stdio: "inhe
 
 const ingestPort = new URL(process.env.INGEST_PUBLIC_URL).port || "3100";
 const services = [
-  { name: "ingest", args: ["--import", "tsx", "apps/ingest/src/main.ts"], env: { PORT: ingestPort }, health: `http://127.0.0.1:${ingestPort}/readyz` },
+  {
+    name: "ingest",
+    args: ["--import", "tsx", "apps/ingest/src/main.ts"],
+    env: { PORT: ingestPort },
+    health: `http://127.0.0.1:${ingestPort}/readyz`,
+  },
   { name: "worker", args: ["--import", "tsx", "apps/worker/src/main.ts"], env: {}, health: "http://127.0.0.1:3101/readyz" },
 ];
 
@@ -58,9 +63,9 @@ function stop(code = 0) {
   if (stopping) return;
   stopping = true;
   for (const child of children) child.kill("SIGTERM");
-  Promise.all(children.map((child) => new Promise((resolve) => (child.exitCode !== null ? resolve() : child.once("exit", resolve))))).then(
-    () => process.exit(code),
-  );
+  Promise.all(
+    children.map((child) => new Promise((resolve) => (child.exitCode !== null ? resolve() : child.once("exit", resolve)))),
+  ).then(() => process.exit(code));
 }
 process.on("SIGINT", () => stop());
 process.on("SIGTERM", () => stop());

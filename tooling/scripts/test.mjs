@@ -7,7 +7,9 @@ import { installIfNeeded, requireServices, root, say } from "./bootstrap.mjs";
 
 installIfNeeded();
 
-const adminUrl = new URL(process.env.HOOKLOOP_TEST_ADMIN_DATABASE_URL ?? process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres");
+const adminUrl = new URL(
+  process.env.HOOKLOOP_TEST_ADMIN_DATABASE_URL ?? process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres",
+);
 adminUrl.pathname = "/postgres";
 process.env.HOOKLOOP_TEST_ADMIN_DATABASE_URL = adminUrl.toString();
 process.env.HOOKLOOP_TEST_REDIS_URL ??= process.env.REDIS_URL ?? "redis://127.0.0.1:6379";

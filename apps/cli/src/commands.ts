@@ -28,7 +28,8 @@ export const commands: Record<string, Command> = {
     run: (flags, { db }) => createWorkspace(db, { name: one(flags, "name")! }),
   },
   "endpoint:create": {
-    usage: "endpoint:create --workspace ID --secret whsec_… [--name NAME] [--enable TYPE[=TriggerName]]… [--on-delete delete|unsubscribe]",
+    usage:
+      "endpoint:create --workspace ID --secret whsec_… [--name NAME] [--enable TYPE[=TriggerName]]… [--on-delete delete|unsubscribe]",
     flags: ["workspace", "secret", "name", "enable", "on-delete"],
     run: async (flags, { db, box, env }) => {
       const onDelete = one(flags, "on-delete", { required: false });
@@ -81,7 +82,8 @@ export function parseFlags(args: readonly string[], allowed: readonly string[]):
     const name = match[1]!;
     if (!allowed.includes(name)) throw new UsageError(`unknown flag --${name}`);
     const value = match[2] ?? args[++index];
-    if (value === undefined || (match[2] === undefined && value.startsWith("--"))) throw new UsageError(`--${name} needs a value`);
+    if (value === undefined || (match[2] === undefined && value.startsWith("--")))
+      throw new UsageError(`--${name} needs a value`);
     (flags[name] ??= []).push(value);
   }
   return flags;

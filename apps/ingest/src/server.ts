@@ -27,7 +27,9 @@ export async function createIngestServer(env: IngestEnv): Promise<IngestServer> 
     redact: ["req.headers.authorization", 'req.headers["stripe-signature"]', "req.headers.cookie"],
   });
   const queue = openQueue("deliveries", { connection: redis, prefix: env.REDIS_PREFIX });
-  const marker = createEnqueueMarker(db, { onError: (error) => logger.warn({ err: error }, "could not mark deliveries enqueued") });
+  const marker = createEnqueueMarker(db, {
+    onError: (error) => logger.warn({ err: error }, "could not mark deliveries enqueued"),
+  });
   const app = buildIngestApp(
     {
       receiveDelivery: createDeliveryReceiver({

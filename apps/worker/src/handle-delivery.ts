@@ -6,9 +6,9 @@ import type { Logger } from "pino";
 /** Applies one delivery; on its last attempt, a failure is written on the delivery in plain words. */
 export function createDeliveryHandler(db: Db, logger: Logger) {
   return async (payload: QueuePayload<"deliveries">, attempt: { attemptsMade: number; attemptsAllowed: number }) => {
-    const { deliveryId } = payload;
+    const { deliveryId, workspaceId } = payload;
     try {
-      const outcome = await applyDelivery(db, { deliveryId });
+      const outcome = await applyDelivery(db, { deliveryId, workspaceId });
       logger.info({ deliveryId, ...outcome }, "delivery applied");
     } catch (error) {
       const lastAttempt = attempt.attemptsMade + 1 >= attempt.attemptsAllowed;
@@ -17,7 +17,8 @@ export function createDeliveryHandler(db: Db, logger: Logger) {
           ? error.message
           : `Could not apply the event: ${error instanceof Error ? error.message : String(error)}`;
       logger.warn({ deliveryId, attempt: attempt.attemptsMade + 1, lastAttempt, reason }, "delivery attempt failed");
-      if (lastAttempt) await failDelivery(db, { deliveryId, reason: `${reason} (gave up after ${attempt.attemptsAllowed} attempts)` });
+      if (lastAttempt)
+        await failDelivery(db, { deliveryId, reason: `${reason} (gave up after ${attempt.attemptsAllowed} attempts)` });
       throw error;
     }
   };

@@ -9,7 +9,10 @@ export const databaseEnv = z.object({
 export const redisEnv = z.object({
   REDIS_URL: z.url({ protocol: /^rediss?$/, error: "REDIS_URL must be a redis:// URL" }),
   /** Namespaces Hookloop's keys in a shared Redis. */
-  REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]+$/).default("hookloop"),
+  REDIS_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9:_-]+$/)
+    .default("hookloop"),
 });
 
 export const encryptionEnv = z.object({

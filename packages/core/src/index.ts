@@ -14,3 +14,4 @@ export * from "./health/check-dependencies";
 export * from "./contact/list-contacts";
 export * from "./trigger-event/list-trigger-events";
 export * from "./delivery/list-deliveries";
+export * from "./workspace/with-workspace";

@@ -13,7 +13,8 @@ if (!name || !/^[a-z0-9_]+$/.test(name)) {
 }
 
 function schemaAtLastMigration(): DatamodelSource {
-  const git = (...args: string[]) => execFileSync("git", args, { cwd: migrationsDir, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+  const git = (...args: string[]) =>
+    execFileSync("git", args, { cwd: migrationsDir, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
   let commit = "";
   try {
     commit = git("log", "-1", "--format=%H", "--", ".");

@@ -23,7 +23,10 @@ let wasmReady: Promise<void> | undefined;
 function loadWasm(): Promise<void> {
   wasmReady ??= (async () => {
     const require = createRequire(import.meta.url);
-    const wasmPath = join(require.resolve("@prisma/schema-engine-wasm/schema_engine_bg").replace(/[^/]+$/, ""), "schema_engine_bg.wasm");
+    const wasmPath = join(
+      require.resolve("@prisma/schema-engine-wasm/schema_engine_bg").replace(/[^/]+$/, ""),
+      "schema_engine_bg.wasm",
+    );
     const { instance } = await WebAssembly.instantiate(await readFile(wasmPath), {
       "./schema_engine_bg.js": wasmBindings,
     });
@@ -114,25 +117,25 @@ export async function diffDatamodels(options: {
   connectionString: string;
 }): Promise<string> {
   return withEngine(await readSchema(), options.connectionString, async (engine) => {
-  let stdout = "";
-  const originalWrite = process.stdout.write;
-  try {
-    // The engine prints the script through its host's stdout; capture it instead.
-    process.stdout.write = ((chunk: string | Uint8Array) => {
-      stdout += typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8");
-      return true;
-    }) as typeof process.stdout.write;
-    const result = (await engine.diff({
-      from: options.from,
-      to: options.to,
-      script: true,
-      exitCode: null,
-      filters: { externalTables: [], externalEnums: [] },
-    })) as { stdout?: string };
-    return result.stdout ?? stdout;
-  } finally {
-    process.stdout.write = originalWrite;
-  }
+    let stdout = "";
+    const originalWrite = process.stdout.write;
+    try {
+      // The engine prints the script through its host's stdout; capture it instead.
+      process.stdout.write = ((chunk: string | Uint8Array) => {
+        stdout += typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8");
+        return true;
+      }) as typeof process.stdout.write;
+      const result = (await engine.diff({
+        from: options.from,
+        to: options.to,
+        script: true,
+        exitCode: null,
+        filters: { externalTables: [], externalEnums: [] },
+      })) as { stdout?: string };
+      return result.stdout ?? stdout;
+    } finally {
+      process.stdout.write = originalWrite;
+    }
   });
 }
 

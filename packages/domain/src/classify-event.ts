@@ -2,9 +2,7 @@ import { isSupportedEventType, type SupportedEventType } from "./stripe-event-ca
 
 export type EndpointEventSetting = { eventType: string; enabled: boolean; triggerName: string | null };
 
-export type Classification =
-  | { accepted: true; type: SupportedEventType }
-  | { accepted: false; reason: string };
+export type Classification = { accepted: true; type: SupportedEventType } | { accepted: false; reason: string };
 
 /** Decides at the door whether a verified event is work for this endpoint. */
 export function classifyEvent(type: string, settings: readonly EndpointEventSetting[]): Classification {

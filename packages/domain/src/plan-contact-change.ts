@@ -52,7 +52,9 @@ function emailOf(...candidates: Array<string | null | undefined>): string | null
 }
 
 function withoutEmpty(properties: Record<string, string | number | boolean | null | undefined>): TriggerProperties {
-  return Object.fromEntries(Object.entries(properties).filter(([, value]) => value !== undefined && value !== null)) as TriggerProperties;
+  return Object.fromEntries(
+    Object.entries(properties).filter(([, value]) => value !== undefined && value !== null),
+  ) as TriggerProperties;
 }
 
 export function planContactChange(event: StripeEvent, settings: EndpointSettings): ContactPlan {

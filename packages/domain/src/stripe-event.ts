@@ -12,9 +12,7 @@ export const stripeEventSchema = z.object({
 
 export type StripeEvent = z.infer<typeof stripeEventSchema>;
 
-export type ParseStripeEventResult =
-  | { ok: true; event: StripeEvent }
-  | { ok: false; reason: string };
+export type ParseStripeEventResult = { ok: true; event: StripeEvent } | { ok: false; reason: string };
 
 /** Parses a webhook body, explaining in one sentence what is wrong with one that is not an event. */
 export function parseStripeEvent(body: string): ParseStripeEventResult {
@@ -38,9 +36,7 @@ const text = z.string().nullish();
 const amount = z.number().int().nullish();
 
 export const stripeObjectSchemas = {
-  customer: z
-    .object({ id: z.string(), email: text, name: text, deleted: z.boolean().optional() })
-    .loose(),
+  customer: z.object({ id: z.string(), email: text, name: text, deleted: z.boolean().optional() }).loose(),
   invoice: z
     .object({
       id: text,

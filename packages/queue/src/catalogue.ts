@@ -8,7 +8,7 @@ import { z } from "zod";
 export const queueCatalogue = {
   deliveries: {
     name: "deliveries",
-    payload: z.object({ deliveryId: z.uuid() }),
+    payload: z.object({ deliveryId: z.uuid(), workspaceId: z.string().min(1) }),
     jobOptions: {
       // ~1s, 2s, 4s … 128s between tries, each spread by up to 50 % so retries do not stampede.
       attempts: 8,

@@ -22,7 +22,10 @@ export class SecretDecryptionError extends Error {
 export function parseKeyring(value: string): Keyring {
   const keys = new Map<string, Buffer>();
   let currentKeyId: string | undefined;
-  for (const entry of value.split(",").map((part) => part.trim()).filter(Boolean)) {
+  for (const entry of value
+    .split(",")
+    .map((part) => part.trim())
+    .filter(Boolean)) {
     const separator = entry.indexOf(":");
     const id = entry.slice(0, separator);
     const key = Buffer.from(entry.slice(separator + 1), "base64");

@@ -20,7 +20,12 @@ export type FixtureOptions = {
 const rid = (prefix: string, bytes = 12) => `${prefix}_${randomBytes(bytes).toString("base64url").replace(/[-_]/g, "x")}`;
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 
-function envelope(type: string, object: Record<string, unknown>, options: FixtureOptions, previousAttributes?: Record<string, unknown>) {
+function envelope(
+  type: string,
+  object: Record<string, unknown>,
+  options: FixtureOptions,
+  previousAttributes?: Record<string, unknown>,
+) {
   return {
     id: options.id ?? rid("evt"),
     object: "event",
@@ -71,7 +76,11 @@ function invoiceObject(type: string, options: FixtureOptions) {
     currency,
     description: `1 × Pro plan (at $${(amount / 100).toFixed(2)} / month)`,
     period: { start: nowSeconds() - 2_592_000, end: nowSeconds() },
-    pricing: { price_details: { price: rid("price", 8), product: rid("prod", 8) }, type: "price_details", unit_amount_decimal: String(amount) },
+    pricing: {
+      price_details: { price: rid("price", 8), product: rid("prod", 8) },
+      type: "price_details",
+      unit_amount_decimal: String(amount),
+    },
     quantity: 1,
   }));
   return {
@@ -93,7 +102,13 @@ function invoiceObject(type: string, options: FixtureOptions) {
     customer_name: options.name === undefined ? "Ada Lovelace" : options.name,
     hosted_invoice_url: id ? `https://invoice.stripe.com/i/acct_1Acme/test_${id}` : null,
     invoice_pdf: id ? `https://pay.stripe.com/invoice/acct_1Acme/test_${id}/pdf` : null,
-    lines: { object: "list", data: lines, has_more: false, total_count: lines.length, url: `/v1/invoices/${id ?? "upcoming"}/lines` },
+    lines: {
+      object: "list",
+      data: lines,
+      has_more: false,
+      total_count: lines.length,
+      url: `/v1/invoices/${id ?? "upcoming"}/lines`,
+    },
     livemode: options.livemode ?? false,
     metadata: {},
     next_payment_attempt: type === "invoice.paid" ? null : nowSeconds() + 3 * 86_400,

@@ -14,7 +14,10 @@ export async function listContacts(db: DbClient, options: ListContactsOptions) {
   const limit = Math.min(Math.max(options.limit ?? 50, 1), 500);
   const search = options.search?.trim();
   const cursor = options.after
-    ? await db.contact.findFirst({ where: { id: options.after, workspaceId: options.workspaceId }, select: { id: true, createdAt: true } })
+    ? await db.contact.findFirst({
+        where: { id: options.after, workspaceId: options.workspaceId },
+        select: { id: true, createdAt: true },
+      })
     : null;
   const rows = await db.contact.findMany({
     where: {

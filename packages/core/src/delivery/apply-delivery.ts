@@ -8,6 +8,7 @@
 //   writes the email and name; a deleted customer stays deleted.
 import type { Db, DbClient } from "@hookloop/db/client";
 import { Prisma } from "@hookloop/db/client";
+import { withWorkspace } from "../workspace/with-workspace";
 import {
   isNewerThan,
   planContactChange,
@@ -22,7 +23,7 @@ export class ContactNotResolvableError extends Error {
   override name = "ContactNotResolvableError";
 }
 
-export type ApplyDeliveryOptions = { deliveryId: string };
+export type ApplyDeliveryOptions = { deliveryId: string; workspaceId: string };
 
 export type ApplyOutcome =
   | { status: "processed"; reason: string; contactId: string | null }
@@ -41,52 +42,52 @@ type StripeCustomerRow = {
 type Step = { contactId: string | null; reason: string };
 
 export async function applyDelivery(db: Db, options: ApplyDeliveryOptions): Promise<ApplyOutcome> {
-  return db.$transaction(
-    async (tx) => {
-      const locked = await tx.$queryRaw<Array<{ status: string }>>`
-        SELECT status FROM delivery WHERE id = ${options.deliveryId}::uuid FOR UPDATE`;
-      const status = locked[0]?.status;
-      if (status !== "queued") {
-        return { status: "skipped", reason: status ? `The delivery is already ${status}.` : "The delivery no longer exists." } as const;
-      }
-      const delivery = await tx.delivery.findUniqueOrThrow({
-        where: { id: options.deliveryId },
-        select: {
-          id: true,
-          workspaceId: true,
-          payload: true,
-          endpoint: {
-            select: {
-              syncNames: true,
-              onCustomerDeleted: true,
-              events: { select: { eventType: true, enabled: true, triggerName: true } },
-            },
+  return withWorkspace(db, options.workspaceId, async (tx) => {
+    const locked = await tx.$queryRaw<Array<{ status: string }>>`
+        SELECT status FROM delivery WHERE id = ${options.deliveryId}::uuid AND workspace_id = ${options.workspaceId} FOR UPDATE`;
+    const status = locked[0]?.status;
+    if (status !== "queued") {
+      return {
+        status: "skipped",
+        reason: status ? `The delivery is already ${status}.` : "The delivery no longer exists.",
+      } as const;
+    }
+    const delivery = await tx.delivery.findUniqueOrThrow({
+      where: { id: options.deliveryId, workspaceId: options.workspaceId },
+      select: {
+        id: true,
+        workspaceId: true,
+        payload: true,
+        endpoint: {
+          select: {
+            syncNames: true,
+            onCustomerDeleted: true,
+            events: { select: { eventType: true, enabled: true, triggerName: true } },
           },
         },
-      });
+      },
+    });
 
-      const parsed = stripeEventSchema.safeParse(delivery.payload);
-      const plan: ContactPlan = parsed.success
-        ? planContactChange(parsed.data, delivery.endpoint)
-        : { kind: "unusable", reason: "The stored payload is not a Stripe event." };
-      if (plan.kind === "unusable") {
-        await finish(tx, delivery.id, "failed", plan.reason, null);
-        return { status: "failed", reason: plan.reason } as const;
-      }
+    const parsed = stripeEventSchema.safeParse(delivery.payload);
+    const plan: ContactPlan = parsed.success
+      ? planContactChange(parsed.data, delivery.endpoint)
+      : { kind: "unusable", reason: "The stored payload is not a Stripe event." };
+    if (plan.kind === "unusable") {
+      await finish(tx, delivery.id, "failed", plan.reason, null);
+      return { status: "failed", reason: plan.reason } as const;
+    }
 
-      const event = parsed.data!;
-      const position: EventPosition = { created: new Date(event.created * 1000), eventId: event.id };
-      const context = { tx, workspaceId: delivery.workspaceId, position };
-      const step = plan.kind === "delete" ? await applyDeletion(context, plan) : await applyUpsert(context, plan);
+    const event = parsed.data!;
+    const position: EventPosition = { created: new Date(event.created * 1000), eventId: event.id };
+    const context = { tx, workspaceId: delivery.workspaceId, position };
+    const step = plan.kind === "delete" ? await applyDeletion(context, plan) : await applyUpsert(context, plan);
 
-      if (step.contactId && plan.triggers.length) {
-        await fireTriggers(context, step.contactId, plan.triggers, delivery.id);
-      }
-      await finish(tx, delivery.id, "processed", step.reason, step.contactId);
-      return { status: "processed", reason: step.reason, contactId: step.contactId } as const;
-    },
-    { maxWait: 10_000, timeout: 20_000 },
-  );
+    if (step.contactId && plan.triggers.length) {
+      await fireTriggers(context, step.contactId, plan.triggers, delivery.id);
+    }
+    await finish(tx, delivery.id, "processed", step.reason, step.contactId);
+    return { status: "processed", reason: step.reason, contactId: step.contactId } as const;
+  });
 }
 
 /** Marks a delivery failed for good, outside any transaction that may have been rolled back. */
@@ -99,7 +100,13 @@ export async function failDelivery(db: DbClient, options: { deliveryId: string; 
 
 type Context = { tx: DbClient; workspaceId: string; position: EventPosition };
 
-async function finish(tx: DbClient, deliveryId: string, status: "processed" | "failed", reason: string, contactId: string | null) {
+async function finish(
+  tx: DbClient,
+  deliveryId: string,
+  status: "processed" | "failed",
+  reason: string,
+  contactId: string | null,
+) {
   await tx.delivery.update({
     where: { id: deliveryId },
     data: { status, reason, contactId, processedAt: new Date(), attempts: { increment: 1 } },
@@ -127,7 +134,10 @@ function watermark(customer: StripeCustomerRow | null): EventPosition | null {
 const contactColumns = { id: true, email: true, firstName: true, lastName: true, stripeCustomerId: true } as const;
 
 async function findContactByEmail(ctx: Context, email: string): Promise<Contact | null> {
-  return ctx.tx.contact.findUnique({ where: { workspaceId_email: { workspaceId: ctx.workspaceId, email } }, select: contactColumns });
+  return ctx.tx.contact.findUnique({
+    where: { workspaceId_email: { workspaceId: ctx.workspaceId, email } },
+    select: contactColumns,
+  });
 }
 
 /** Finds or creates the contact for an email; the email lock makes the pair atomic. */
@@ -245,14 +255,22 @@ async function applyDeletion(ctx: Context, plan: Extract<ContactPlan, { kind: "d
     await lock(ctx.tx, `email:${ctx.workspaceId}:${plan.email}`);
     contactId = (await findContactByEmail(ctx, plan.email))?.id ?? null;
   }
-  await saveCustomer(ctx, plan.customerId, { contactId, email: customer?.email ?? plan.email, position: ctx.position, deleted: true });
+  await saveCustomer(ctx, plan.customerId, {
+    contactId,
+    email: customer?.email ?? plan.email,
+    position: ctx.position,
+    deleted: true,
+  });
   if (!contactId) return { contactId: null, reason: `Customer ${plan.customerId} had no contact; nothing to remove.` };
 
   const otherHolders = await ctx.tx.stripeCustomer.count({
     where: { workspaceId: ctx.workspaceId, contactId, deletedAt: null, NOT: { customerId: plan.customerId } },
   });
   if (otherHolders > 0) {
-    return { contactId, reason: `Customer ${plan.customerId} is deleted, but another Stripe customer still has this contact's email; kept it.` };
+    return {
+      contactId,
+      reason: `Customer ${plan.customerId} is deleted, but another Stripe customer still has this contact's email; kept it.`,
+    };
   }
   if (plan.behaviour === "delete") {
     await ctx.tx.contact.delete({ where: { id: contactId } });

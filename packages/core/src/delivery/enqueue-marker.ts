@@ -5,7 +5,10 @@ import type { DbClient } from "@hookloop/db/client";
 
 export type EnqueueMarker = { mark: (deliveryId: string) => void; flush: () => Promise<void>; close: () => Promise<void> };
 
-export function createEnqueueMarker(db: DbClient, options: { intervalMs?: number; onError?: (error: unknown) => void } = {}): EnqueueMarker {
+export function createEnqueueMarker(
+  db: DbClient,
+  options: { intervalMs?: number; onError?: (error: unknown) => void } = {},
+): EnqueueMarker {
   let pending: string[] = [];
   let flushing: Promise<void> = Promise.resolve();
 

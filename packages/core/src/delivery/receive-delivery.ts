@@ -68,7 +68,7 @@ export function createDeliveryReceiver(deps: {
     if (!classification.accepted) return { kind: "ignored", deliveryId, reason: reason! };
 
     try {
-      await queue.add(deliveryId, { deliveryId });
+      await queue.add(deliveryId, { deliveryId, workspaceId: endpoint.workspaceId });
     } catch (error) {
       deps.onQueueError?.(error, deliveryId);
       return { kind: "queue_unavailable", deliveryId };

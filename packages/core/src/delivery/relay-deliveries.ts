@@ -11,16 +11,20 @@ export type RelayDeliveriesOptions = {
 };
 
 /** Queues one batch of stranded deliveries; returns how many it queued. */
-export async function relayDeliveries(db: DbClient, queue: TypedQueue<"deliveries">, options: RelayDeliveriesOptions = {}): Promise<number> {
-  const stranded = await db.$queryRaw<Array<{ id: string }>>`
-    SELECT id FROM delivery
+export async function relayDeliveries(
+  db: DbClient,
+  queue: TypedQueue<"deliveries">,
+  options: RelayDeliveriesOptions = {},
+): Promise<number> {
+  const stranded = await db.$queryRaw<Array<{ id: string; workspace_id: string }>>`
+    SELECT id, workspace_id FROM delivery
     WHERE status = 'queued' AND enqueued_at IS NULL
       AND received_at < now() - make_interval(secs => ${options.graceSeconds ?? 10})
     ORDER BY received_at
     LIMIT ${options.batchSize ?? 500}`;
   if (!stranded.length) return 0;
   const ids = stranded.map((row) => row.id);
-  await queue.addBulk(ids.map((deliveryId) => ({ jobId: deliveryId, payload: { deliveryId } })));
+  await queue.addBulk(stranded.map((row) => ({ jobId: row.id, payload: { deliveryId: row.id, workspaceId: row.workspace_id } })));
   await db.$executeRaw`UPDATE delivery SET enqueued_at = now() WHERE id = ANY(${ids}::uuid[]) AND enqueued_at IS NULL`;
   return ids.length;
 }

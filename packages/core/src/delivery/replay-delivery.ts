@@ -23,7 +23,7 @@ export async function replayDelivery(db: DbClient, queue: TypedQueue<"deliveries
     where: { id: delivery.id },
     data: { status: "queued", reason: "Replayed.", enqueuedAt: null, processedAt: null },
   });
-  await queue.add(delivery.id, { deliveryId: delivery.id });
+  await queue.add(delivery.id, { deliveryId: delivery.id, workspaceId: options.workspaceId });
   await db.delivery.update({ where: { id: delivery.id }, data: { enqueuedAt: new Date() } });
   return { id: delivery.id, status: "queued" as const };
 }

@@ -54,7 +54,9 @@ export async function createEndpoint(db: DbClient, box: SecretBox, options: Crea
           workspaceId: options.workspaceId,
           eventType,
           enabled: enabled.has(eventType),
-          triggerName: enabled.has(eventType) ? (enabled.get(eventType) ?? null) : stripeEventCatalogue[eventType].suggestedTrigger,
+          triggerName: enabled.has(eventType)
+            ? (enabled.get(eventType) ?? null)
+            : stripeEventCatalogue[eventType].suggestedTrigger,
         })),
       },
     },

@@ -2,7 +2,10 @@ import type { Db } from "@hookloop/db/client";
 import type { Redis } from "ioredis";
 
 const withTimeout = <T>(promise: Promise<T>, ms: number): Promise<T> =>
-  Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer in ${ms} ms`)), ms).unref())]);
+  Promise.race([
+    promise,
+    new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer in ${ms} ms`)), ms).unref()),
+  ]);
 
 const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
