@@ -5,14 +5,16 @@ import { Redis } from "ioredis";
  * away instead of waiting in an offline queue, so the caller can answer in time.
  */
 export function connectProducer(url: string): Redis {
-  return new Redis(url, {
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 1,
-    connectTimeout: 2_000,
-    commandTimeout: 2_000,
-    retryStrategy: (times) => Math.min(times * 200, 2_000),
-    lazyConnect: false,
-  });
+  return quiet(
+    new Redis(url, {
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 1,
+      connectTimeout: 2_000,
+      commandTimeout: 2_000,
+      retryStrategy: (times) => Math.min(times * 200, 2_000),
+      lazyConnect: false,
+    }),
+  );
 }
 
 /** Resolves once the connection is up, or after `timeoutMs` (a producer still works once it connects). */
@@ -32,11 +34,22 @@ export async function waitForConnection(connection: Redis, timeoutMs = 5_000): P
 
 /** For workers: blocking commands must never time out, and the connection retries forever. */
 export function connectWorker(url: string): Redis {
-  return new Redis(url, {
-    maxRetriesPerRequest: null,
-    enableOfflineQueue: true,
-    retryStrategy: (times) => Math.min(times * 500, 5_000),
-  });
+  return quiet(
+    new Redis(url, {
+      maxRetriesPerRequest: null,
+      enableOfflineQueue: true,
+      retryStrategy: (times) => Math.min(times * 500, 5_000),
+    }),
+  );
+}
+
+/**
+ * Connection errors reach callers through the commands that fail and through /readyz; without a
+ * listener ioredis would also print every reconnection attempt.
+ */
+function quiet(connection: Redis): Redis {
+  connection.on("error", () => {});
+  return connection;
 }
 
 /** Redis' eviction policy must be `noeviction`, or queued jobs can silently disappear. */

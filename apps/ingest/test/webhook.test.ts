@@ -1,0 +1,296 @@
+import { Queue } from "bullmq";
+import { Redis } from "ioredis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SECRET_ROTATION_GRACE_MS, relayDeliveries, setEndpointSecret } from "@hookloop/core";
+import { openQueue } from "@hookloop/queue";
+import { newTestSigningSecret, signedStripeRequest, stripeEvent } from "@hookloop/testing";
+import { startIngestHarness, type IngestHarness } from "./ingest-harness";
+
+let h: IngestHarness;
+let redis: Redis;
+let queue: Queue;
+
+beforeAll(async () => {
+  h = await startIngestHarness();
+  redis = new Redis(h.environment.redisUrl);
+  queue = new Queue("deliveries", { connection: redis, prefix: h.environment.redisPrefix });
+});
+afterAll(async () => {
+  await queue.close();
+  redis.disconnect();
+  await h.close();
+});
+
+const url = (endpointId = h.endpointId) => `/webhooks/stripe/${endpointId}`;
+
+async function post(event: unknown, options: { secret?: string; timestampSeconds?: number; endpointId?: string } = {}) {
+  const request = signedStripeRequest(event, options.secret ?? h.secret, options);
+  return h.server.app.inject({ method: "POST", url: url(options.endpointId), headers: request.headers, payload: request.body });
+}
+
+const deliveriesOf = (stripeEventId: string) => h.db.delivery.findMany({ where: { stripeEventId } });
+
+describe("a verified, enabled event", () => {
+  it("is recorded, queued once and answered 200", async () => {
+    const event = stripeEvent("invoice.paid");
+    const response = await post(event);
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({ received: true, status: "queued" });
+    const [delivery] = await deliveriesOf(event.id);
+    expect(delivery).toMatchObject({ status: "queued", type: "invoice.paid", livemode: false, endpointId: h.endpointId });
+    expect(await queue.getJob(delivery!.id)).toBeTruthy();
+  });
+
+  it("delivered again is answered 200 and stays one delivery and one job", async () => {
+    const event = stripeEvent("invoice.paid");
+    expect((await post(event)).statusCode).toBe(200);
+    const again = await post(event);
+    expect(again.statusCode).toBe(200);
+    expect(again.json()).toEqual({ received: true, status: "duplicate" });
+    const deliveries = await deliveriesOf(event.id);
+    expect(deliveries).toHaveLength(1);
+    const jobs = await queue.getJobs(["waiting", "delayed", "active", "completed"]);
+    expect(jobs.filter((job) => job.data.deliveryId === deliveries[0]!.id)).toHaveLength(1);
+  });
+
+  it("keeps the exact payload Stripe sent", async () => {
+    const event = stripeEvent("customer.created", { email: "Grace@Example.com" });
+    await post(event);
+    const [delivery] = await deliveriesOf(event.id);
+    expect(delivery!.payload).toEqual(JSON.parse(JSON.stringify(event)));
+  });
+});
+
+describe("an event this endpoint does not take", () => {
+  it("of a type not enabled is answered 200 and recorded as ignored with the reason", async () => {
+    const event = stripeEvent("invoice.payment_failed");
+    const response = await post(event);
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toMatchObject({
+      status: "ignored",
+      reason: "invoice.payment_failed is not enabled on this endpoint.",
+    });
+    const [delivery] = await deliveriesOf(event.id);
+    expect(delivery).toMatchObject({ status: "ignored", reason: "invoice.payment_failed is not enabled on this endpoint." });
+    expect(await queue.getJob(delivery!.id)).toBeFalsy();
+  });
+
+  it("of a type Hookloop does not support is answered 200 and recorded as ignored", async () => {
+    const event = stripeEvent("payment_intent.succeeded");
+    const response = await post(event);
+    expect(response.statusCode).toBe(200);
+    const [delivery] = await deliveriesOf(event.id);
+    expect(delivery).toMatchObject({ status: "ignored", reason: "Hookloop does not handle payment_intent.succeeded events." });
+  });
+});
+
+describe("errors", () => {
+  it("an unknown endpoint is 404", async () => {
+    const response = await post(stripeEvent("invoice.paid"), { endpointId: "ep_AAAAAAAAAAAAAAAAAAAAAAAA" });
+    expect(response.statusCode).toBe(404);
+    expect(response.json()).toEqual({ error: "endpoint_not_found", message: "No enabled webhook endpoint has this URL." });
+  });
+
+  it("a malformed endpoint id gets the same 404", async () => {
+    const response = await post(stripeEvent("invoice.paid"), { endpointId: "nope" });
+    expect(response.statusCode).toBe(404);
+    expect(response.json().error).toBe("endpoint_not_found");
+  });
+
+  it("a disabled endpoint is 404 and records nothing", async () => {
+    const disabled = await h.db.endpoint.create({
+      data: { id: "ep_disabledDisabledDisabled", workspaceId: h.workspaceId, name: "off", enabled: false },
+    });
+    const event = stripeEvent("invoice.paid");
+    const response = await post(event, { endpointId: disabled.id });
+    expect(response.statusCode).toBe(404);
+    expect(await deliveriesOf(event.id)).toHaveLength(0);
+  });
+
+  it("no Stripe-Signature header is 400 missing_signature", async () => {
+    const response = await h.server.app.inject({
+      method: "POST",
+      url: url(),
+      payload: JSON.stringify(stripeEvent("invoice.paid")),
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toEqual({ error: "missing_signature", message: "The Stripe-Signature header is missing." });
+  });
+
+  it("a header without a timestamp is 400 malformed_signature", async () => {
+    const response = await h.server.app.inject({
+      method: "POST",
+      url: url(),
+      headers: { "stripe-signature": "v1=abc" },
+      payload: "{}",
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().error).toBe("malformed_signature");
+  });
+
+  it("a signature older than 300 s is 400 stale_timestamp", async () => {
+    const event = stripeEvent("invoice.paid");
+    const response = await post(event, { timestampSeconds: Math.floor(Date.now() / 1000) - 301 });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().error).toBe("stale_timestamp");
+    expect(await deliveriesOf(event.id)).toHaveLength(0);
+  });
+
+  it("a signature made with another secret is 400 no_matching_signature", async () => {
+    const event = stripeEvent("invoice.paid");
+    const response = await post(event, { secret: newTestSigningSecret() });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().error).toBe("no_matching_signature");
+    expect(await deliveriesOf(event.id)).toHaveLength(0);
+  });
+
+  it("a body altered after signing is 400 no_matching_signature", async () => {
+    const request = signedStripeRequest(stripeEvent("invoice.paid"), h.secret);
+    const response = await h.server.app.inject({
+      method: "POST",
+      url: url(),
+      headers: request.headers,
+      payload: request.body.replace("4200", "1"),
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().error).toBe("no_matching_signature");
+  });
+
+  it("any one of several v1 signatures may match", async () => {
+    const event = stripeEvent("invoice.paid");
+    const request = signedStripeRequest(event, h.secret);
+    const [t, v1] = request.headers["stripe-signature"].split(",");
+    const response = await h.server.app.inject({
+      method: "POST",
+      url: url(),
+      headers: { ...request.headers, "stripe-signature": `${t},v1=${"0".repeat(64)},${v1},v0=legacy` },
+      payload: request.body,
+    });
+    expect(response.statusCode).toBe(200);
+  });
+
+  it("a body over 1 MiB is 413", async () => {
+    const big = JSON.stringify({ ...stripeEvent("invoice.paid"), padding: "x".repeat(1024 * 1024) });
+    const response = await h.server.app.inject({
+      method: "POST",
+      url: url(),
+      headers: { "content-type": "application/json", "stripe-signature": "t=1,v1=00" },
+      payload: big,
+    });
+    expect(response.statusCode).toBe(413);
+    expect(response.json()).toEqual({ error: "payload_too_large", message: "The body is larger than 1 MiB." });
+  });
+
+  it("a signed body that is not JSON is 400 invalid_event", async () => {
+    const request = signedStripeRequest({}, h.secret);
+    const body = "not json at all";
+    const { signStripePayload } = await import("@hookloop/core");
+    const response = await h.server.app.inject({
+      method: "POST",
+      url: url(),
+      headers: { ...request.headers, "stripe-signature": signStripePayload({ payload: body, secret: h.secret }) },
+      payload: body,
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toEqual({ error: "invalid_event", message: "The body is not valid JSON." });
+  });
+
+  it("signed JSON that is not a Stripe event is 400 invalid_event saying what is missing", async () => {
+    const response = await post({ hello: "world" });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().error).toBe("invalid_event");
+    expect(response.json().message).toMatch(/not a Stripe event at "id"/);
+  });
+});
+
+describe("secret rotation", () => {
+  it("accepts the new secret at once and, for 24 hours, the previous one too", async () => {
+    const old = h.secret;
+    const fresh = newTestSigningSecret();
+    await setEndpointSecret(h.db, h.box, { workspaceId: h.workspaceId, endpointId: h.endpointId, secret: fresh });
+    expect((await post(stripeEvent("invoice.paid"), { secret: fresh })).statusCode).toBe(200);
+    expect((await post(stripeEvent("invoice.paid"), { secret: old })).statusCode).toBe(200);
+    h.secret = fresh;
+  });
+
+  it("refuses the previous secret once its 24 hours are over", async () => {
+    const old = h.secret;
+    const fresh = newTestSigningSecret();
+    const rotatedAt = new Date(Date.now() - SECRET_ROTATION_GRACE_MS - 60_000);
+    await setEndpointSecret(h.db, h.box, { workspaceId: h.workspaceId, endpointId: h.endpointId, secret: fresh, now: rotatedAt });
+    expect((await post(stripeEvent("invoice.paid"), { secret: fresh })).statusCode).toBe(200);
+    const expired = await post(stripeEvent("invoice.paid"), { secret: old });
+    expect(expired.statusCode).toBe(400);
+    expect(expired.json().error).toBe("no_matching_signature");
+    h.secret = fresh;
+  });
+});
+
+describe("health", () => {
+  it("/healthz answers while the process is up and /readyz reports Postgres and Redis", async () => {
+    expect((await h.server.app.inject({ url: "/healthz" })).json()).toEqual({ status: "ok" });
+    const ready = await h.server.app.inject({ url: "/readyz" });
+    expect(ready.statusCode).toBe(200);
+    expect(ready.json()).toEqual({ status: "ok", checks: { postgres: "ok", redis: "ok" } });
+  });
+});
+
+describe("when a backing service is down", () => {
+  it("Redis refusing the job gives 503, keeps the recorded delivery, and the relay queues it once", async () => {
+    const down = await startIngestHarness({ REDIS_URL: "redis://127.0.0.1:1" });
+    try {
+      const event = stripeEvent("invoice.paid");
+      const request = signedStripeRequest(event, down.secret);
+      const send = () =>
+        down.server.app.inject({
+          method: "POST",
+          url: `/webhooks/stripe/${down.endpointId}`,
+          headers: request.headers,
+          payload: request.body,
+        });
+      const first = await send();
+      expect(first.statusCode).toBe(503);
+      expect(first.json().error).toBe("queue_unavailable");
+      const ready = await down.server.app.inject({ url: "/readyz" });
+      expect(ready.statusCode).toBe(503);
+      expect(ready.json().checks.redis).not.toBe("ok");
+      // Stripe's retry is a duplicate: answered 200, never swallowed, because the relay queues the row.
+      expect((await send()).statusCode).toBe(200);
+
+      const relayConnection = new Redis(down.environment.redisUrl);
+      const relayQueue = openQueue("deliveries", { connection: relayConnection, prefix: down.environment.redisPrefix });
+      try {
+        expect(await relayDeliveries(down.db, relayQueue, { graceSeconds: 0 })).toBe(1);
+        expect(await relayDeliveries(down.db, relayQueue, { graceSeconds: 0 })).toBe(0);
+        const [delivery] = await down.db.delivery.findMany({ where: { stripeEventId: event.id } });
+        expect(delivery!.enqueuedAt).not.toBeNull();
+        expect(await relayQueue.queue.getJob(delivery!.id)).toBeTruthy();
+      } finally {
+        await relayQueue.close();
+        relayConnection.disconnect();
+      }
+    } finally {
+      await down.close();
+    }
+  });
+
+  it("Postgres unreachable gives 503 quickly and records nothing", async () => {
+    const down = await startIngestHarness({ DATABASE_URL: "postgresql://postgres@127.0.0.1:1/nothing" });
+    try {
+      const started = Date.now();
+      const request = signedStripeRequest(stripeEvent("invoice.paid"), down.secret);
+      const response = await down.server.app.inject({
+        method: "POST",
+        url: `/webhooks/stripe/${down.endpointId}`,
+        headers: request.headers,
+        payload: request.body,
+      });
+      expect(response.statusCode).toBe(503);
+      expect(response.json().error).toBe("unavailable");
+      expect(Date.now() - started).toBeLessThan(3_000);
+      expect(await down.db.delivery.count()).toBe(0);
+    } finally {
+      await down.close();
+    }
+  });
+});
