@@ -1,0 +1,293 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createDb, type Db } from "@hookloop/db/client";
+import { SecretBox, parseKeyring } from "@hookloop/secrets";
+import { createTestEnvironment, stripeEvent, type FixtureOptions, type TestEnvironment } from "@hookloop/testing";
+import { createEndpoint } from "../endpoint/create-endpoint";
+import { createWorkspace } from "../workspace/create-workspace";
+import { ContactNotResolvableError, applyDelivery } from "./apply-delivery";
+
+let environment: TestEnvironment;
+let db: Db;
+let box: SecretBox;
+
+beforeAll(async () => {
+  environment = await createTestEnvironment();
+  db = createDb({ connectionString: environment.databaseUrl, max: 20 });
+  box = new SecretBox(parseKeyring(environment.encryptionKeys));
+});
+afterAll(async () => {
+  await db.$disconnect();
+  await environment.cleanup();
+});
+
+const allEvents = [
+  { eventType: "customer.created", triggerName: "customerCreated" },
+  { eventType: "customer.updated" },
+  { eventType: "customer.deleted" },
+  { eventType: "invoice.paid", triggerName: "successfulPayment" },
+  { eventType: "invoice.payment_failed", triggerName: "paymentFailed" },
+  { eventType: "checkout.session.completed", triggerName: "checkoutCompleted" },
+];
+
+async function newWorkspace(options: { onCustomerDeleted?: "delete" | "unsubscribe"; syncNames?: boolean } = {}) {
+  const workspace = await createWorkspace(db, { name: "Acme" });
+  const endpoint = await createEndpoint(db, box, { workspaceId: workspace.id, name: "Stripe", enable: allEvents, ...options });
+  let clock = 1_700_000_000;
+  /** Records a delivery the way ingest does and applies it; events get increasing `created` unless given. */
+  const deliver = async (type: string, fixture: FixtureOptions = {}, endpointId = endpoint.id) => {
+    const event = stripeEvent(type, { created: (clock += 10), ...fixture });
+    const delivery = await db.delivery.create({
+      data: {
+        workspaceId: workspace.id,
+        endpointId,
+        stripeEventId: event.id,
+        type: event.type,
+        livemode: event.livemode,
+        stripeCreatedAt: new Date(event.created * 1000),
+        status: "queued",
+        payload: event,
+      },
+    });
+    return { event, delivery, apply: () => applyDelivery(db, { deliveryId: delivery.id, workspaceId: workspace.id }) };
+  };
+  const contacts = () => db.contact.findMany({ where: { workspaceId: workspace.id }, orderBy: { email: "asc" } });
+  const triggers = () => db.triggerEvent.findMany({ where: { workspaceId: workspace.id } });
+  return { workspace, endpoint, deliver, contacts, triggers };
+}
+
+describe("contacts from Stripe events", () => {
+  it("an invoice for a new customer creates the contact and fires its trigger with useful properties", async () => {
+    const w = await newWorkspace();
+    const { event, delivery, apply } = await w.deliver("invoice.paid", {
+      customerId: "cus_ada",
+      email: "  Ada@Example.COM ",
+      name: "Ada King Lovelace",
+      amount: 4200,
+    });
+    expect(await apply()).toMatchObject({ status: "processed", reason: "Created contact ada@example.com." });
+    const [contact] = await w.contacts();
+    expect(contact).toMatchObject({
+      email: "ada@example.com",
+      firstName: "Ada",
+      lastName: "King Lovelace",
+      subscribed: true,
+      source: "Stripe",
+      stripeCustomerId: "cus_ada",
+    });
+    const [trigger] = await w.triggers();
+    expect(trigger).toMatchObject({
+      name: "successfulPayment",
+      contactId: contact!.id,
+      stripeEventId: event.id,
+      deliveryId: delivery.id,
+    });
+    expect(trigger!.properties).toMatchObject({
+      amount: 4200,
+      currency: "usd",
+      invoiceId: event.data.object.id,
+      hostedInvoiceUrl: expect.stringContaining("https://invoice.stripe.com/"),
+      customerId: "cus_ada",
+    });
+    expect(await db.delivery.findUnique({ where: { id: delivery.id } })).toMatchObject({
+      status: "processed",
+      contactId: contact!.id,
+    });
+  });
+
+  it("matches an existing contact by email, whatever its case", async () => {
+    const w = await newWorkspace();
+    await (await w.deliver("checkout.session.completed", { customerId: null, email: "grace@example.com" })).apply();
+    const second = await w.deliver("invoice.paid", { customerId: "cus_grace", email: "GRACE@example.com" });
+    expect(await second.apply()).toMatchObject({ reason: "Matched contact grace@example.com by email." });
+    const contacts = await w.contacts();
+    expect(contacts).toHaveLength(1);
+    expect(contacts[0]!.stripeCustomerId).toBe("cus_grace");
+  });
+
+  it("takes email and name from a checkout session's customer_details", async () => {
+    const w = await newWorkspace();
+    await (
+      await w.deliver("checkout.session.completed", { customerId: "cus_1", email: "buyer@example.com", name: "Alan Turing" })
+    ).apply();
+    expect(await w.contacts()).toMatchObject([{ email: "buyer@example.com", firstName: "Alan", lastName: "Turing" }]);
+    expect((await w.triggers())[0]).toMatchObject({ name: "checkoutCompleted" });
+  });
+
+  it("leaves names alone when the endpoint does not sync them", async () => {
+    const w = await newWorkspace({ syncNames: false });
+    await (await w.deliver("customer.created", { customerId: "cus_1", email: "a@example.com", name: "Ada Lovelace" })).apply();
+    expect(await w.contacts()).toMatchObject([{ email: "a@example.com", firstName: null, lastName: null }]);
+  });
+
+  it("finds the contact through the customer id when an invoice carries no email", async () => {
+    const w = await newWorkspace();
+    await (await w.deliver("customer.created", { customerId: "cus_1", email: "a@example.com" })).apply();
+    await (await w.deliver("invoice.paid", { customerId: "cus_1", email: null })).apply();
+    expect(await w.contacts()).toHaveLength(1);
+    expect((await w.triggers()).map((trigger) => trigger.name).sort()).toEqual(["customerCreated", "successfulPayment"]);
+  });
+
+  it("cannot place an event with no email and an unknown customer, and says why", async () => {
+    const w = await newWorkspace();
+    const { apply, delivery } = await w.deliver("invoice.paid", { customerId: "cus_unknown", email: null });
+    await expect(apply()).rejects.toThrow(ContactNotResolvableError);
+    await expect(apply()).rejects.toThrow("The event has no email, and Stripe customer cus_unknown is not known yet.");
+    expect(await db.delivery.findUnique({ where: { id: delivery.id } })).toMatchObject({ status: "queued" });
+    // Once the customer arrives, the retry succeeds.
+    await (await w.deliver("customer.created", { customerId: "cus_unknown", email: "late@example.com" })).apply();
+    expect(await apply()).toMatchObject({ status: "processed" });
+    expect((await w.contacts()).map((contact) => contact.email)).toEqual(["late@example.com"]);
+  });
+
+  it("fails an event whose object is unusable, at once and with the reason", async () => {
+    const w = await newWorkspace();
+    const { apply, delivery } = await w.deliver("customer.created");
+    await db.delivery.update({
+      where: { id: delivery.id },
+      data: { payload: { ...(delivery.payload as object), data: { object: { object: "customer" } } } },
+    });
+    expect(await apply()).toEqual({ status: "failed", reason: "The event's customer object has no id." });
+    expect(await db.delivery.findUnique({ where: { id: delivery.id } })).toMatchObject({ status: "failed" });
+  });
+});
+
+describe("exactly once", () => {
+  it("a delivery applied twice changes the contact and fires its trigger once", async () => {
+    const w = await newWorkspace();
+    const { apply } = await w.deliver("invoice.paid", { customerId: "cus_1", email: "a@example.com" });
+    expect((await apply()).status).toBe("processed");
+    expect(await apply()).toEqual({ status: "skipped", reason: "The delivery is already processed." });
+    expect(await w.triggers()).toHaveLength(1);
+  });
+
+  it("the same Stripe event received by two endpoints of one workspace fires its trigger once", async () => {
+    const w = await newWorkspace();
+    const second = await createEndpoint(db, box, { workspaceId: w.workspace.id, name: "Second", enable: allEvents });
+    const first = await w.deliver("invoice.paid", { customerId: "cus_1", email: "a@example.com" });
+    const again = await w.deliver(
+      "invoice.paid",
+      { id: first.event.id, created: first.event.created, customerId: "cus_1", email: "a@example.com" },
+      second.id,
+    );
+    await first.apply();
+    await again.apply();
+    expect(await w.triggers()).toHaveLength(1);
+    expect(await w.contacts()).toHaveLength(1);
+  });
+
+  it("fifty concurrent deliveries for one email make one contact and fifty processed deliveries", async () => {
+    const w = await newWorkspace();
+    const deliveries = await Promise.all(
+      Array.from({ length: 50 }, (_, index) =>
+        w.deliver(index % 2 ? "invoice.paid" : "checkout.session.completed", {
+          customerId: index % 3 ? `cus_${index % 5}` : null,
+          email: index % 2 ? "Shared@Example.com" : "shared@example.com",
+        }),
+      ),
+    );
+    const outcomes = await Promise.all(deliveries.map((delivery) => delivery.apply()));
+    expect(outcomes.every((outcome) => outcome.status === "processed")).toBe(true);
+    expect(await w.contacts()).toHaveLength(1);
+    expect(await w.triggers()).toHaveLength(50);
+  });
+});
+
+describe("ordering", () => {
+  it("an older customer event arriving late does not overwrite a newer one", async () => {
+    const w = await newWorkspace();
+    const created = await w.deliver("customer.created", { customerId: "cus_1", email: "a@example.com", name: "Old Name" });
+    const updated = await w.deliver("customer.updated", { customerId: "cus_1", email: "a@example.com", name: "New Name" });
+    await updated.apply();
+    expect(await created.apply()).toMatchObject({ status: "processed", reason: expect.stringContaining("newer") });
+    expect(await w.contacts()).toMatchObject([{ firstName: "New", lastName: "Name" }]);
+    // the late event still fires its own trigger, once
+    expect((await w.triggers()).map((trigger) => trigger.name)).toEqual(["customerCreated"]);
+  });
+
+  it("two events created in the same second are ordered by event id", async () => {
+    const w = await newWorkspace();
+    const a = await w.deliver("customer.updated", {
+      id: "evt_A",
+      created: 1_800_000_000,
+      customerId: "cus_1",
+      email: "a@example.com",
+      name: "From A",
+    });
+    const b = await w.deliver("customer.updated", {
+      id: "evt_B",
+      created: 1_800_000_000,
+      customerId: "cus_1",
+      email: "a@example.com",
+      name: "From B",
+    });
+    await b.apply();
+    await a.apply();
+    expect(await w.contacts()).toMatchObject([{ firstName: "From", lastName: "B" }]);
+  });
+
+  it("a customer.updated with a new email moves the contact to it", async () => {
+    const w = await newWorkspace();
+    await (await w.deliver("customer.created", { customerId: "cus_1", email: "old@example.com" })).apply();
+    const [before] = await w.contacts();
+    const outcome = await (await w.deliver("customer.updated", { customerId: "cus_1", email: "new@example.com" })).apply();
+    expect(outcome.reason).toBe("Changed the contact's email from old@example.com to new@example.com.");
+    expect(await w.contacts()).toMatchObject([{ id: before!.id, email: "new@example.com" }]);
+  });
+
+  it("the email change arriving before the creation ends with the new email only", async () => {
+    const w = await newWorkspace();
+    const created = await w.deliver("customer.created", { customerId: "cus_1", email: "old@example.com" });
+    const updated = await w.deliver("customer.updated", { customerId: "cus_1", email: "new@example.com" });
+    await updated.apply();
+    await created.apply();
+    expect((await w.contacts()).map((contact) => contact.email)).toEqual(["new@example.com"]);
+  });
+
+  it("an invoice's older email snapshot does not move a known customer's contact", async () => {
+    const w = await newWorkspace();
+    await (await w.deliver("customer.created", { customerId: "cus_1", email: "current@example.com" })).apply();
+    await (await w.deliver("invoice.paid", { customerId: "cus_1", email: "snapshot@example.com" })).apply();
+    expect((await w.contacts()).map((contact) => contact.email)).toEqual(["current@example.com"]);
+  });
+});
+
+describe("customer.deleted", () => {
+  it("deletes the contact when the endpoint says delete, and a late update does not bring it back", async () => {
+    const w = await newWorkspace({ onCustomerDeleted: "delete" });
+    const created = await w.deliver("customer.created", { customerId: "cus_1", email: "a@example.com" });
+    const updated = await w.deliver("customer.updated", { customerId: "cus_1", email: "a@example.com", name: "Late Update" });
+    const deleted = await w.deliver("customer.deleted", { customerId: "cus_1", email: "a@example.com" });
+    await created.apply();
+    expect(await deleted.apply()).toMatchObject({ reason: "Deleted the contact of customer cus_1." });
+    expect(await w.contacts()).toHaveLength(0);
+    expect(await updated.apply()).toMatchObject({ reason: expect.stringContaining("Stripe deleted customer cus_1") });
+    expect(await w.contacts()).toHaveLength(0);
+  });
+
+  it("unsubscribes the contact when the endpoint says unsubscribe", async () => {
+    const w = await newWorkspace({ onCustomerDeleted: "unsubscribe" });
+    await (await w.deliver("customer.created", { customerId: "cus_1", email: "a@example.com" })).apply();
+    await (await w.deliver("customer.deleted", { customerId: "cus_1", email: "a@example.com" })).apply();
+    expect(await w.contacts()).toMatchObject([{ email: "a@example.com", subscribed: false }]);
+  });
+
+  it("arriving before the customer's creation still wins", async () => {
+    const w = await newWorkspace({ onCustomerDeleted: "delete" });
+    const created = await w.deliver("customer.created", { customerId: "cus_1", email: "a@example.com" });
+    const deleted = await w.deliver("customer.deleted", { customerId: "cus_1", email: "a@example.com" });
+    await deleted.apply();
+    await created.apply();
+    expect(await w.contacts()).toHaveLength(0);
+  });
+
+  it("keeps a contact that another live Stripe customer still holds", async () => {
+    const w = await newWorkspace({ onCustomerDeleted: "delete" });
+    await (await w.deliver("customer.created", { customerId: "cus_1", email: "shared@example.com" })).apply();
+    await (await w.deliver("customer.created", { customerId: "cus_2", email: "shared@example.com" })).apply();
+    const outcome = await (await w.deliver("customer.deleted", { customerId: "cus_1", email: "shared@example.com" })).apply();
+    expect(outcome.reason).toContain("another Stripe customer still has this contact's email");
+    expect(await w.contacts()).toMatchObject([{ email: "shared@example.com", subscribed: true }]);
+    await (await w.deliver("customer.deleted", { customerId: "cus_2", email: "shared@example.com" })).apply();
+    expect(await w.contacts()).toHaveLength(0);
+  });
+});
