@@ -1,6 +1,12 @@
 import { randomBytes } from "node:crypto";
 import type { DbClient } from "@hookloop/db/client";
-import { isSupportedEventType, stripeEventCatalogue, supportedEventTypes, triggerNameSchema } from "@hookloop/domain";
+import {
+  isSupportedEventType,
+  signingSecretSchema,
+  stripeEventCatalogue,
+  supportedEventTypes,
+  triggerNameSchema,
+} from "@hookloop/domain";
 import type { SecretBox } from "@hookloop/secrets";
 import { InvalidInputError, NotFoundError } from "../errors";
 import { setEndpointSecret } from "./set-endpoint-secret";
@@ -37,6 +43,10 @@ export async function createEndpoint(db: DbClient, box: SecretBox, options: Crea
     } else {
       enabled.set(eventType, null);
     }
+  }
+  if (options.secret !== undefined) {
+    const secret = signingSecretSchema.safeParse(options.secret);
+    if (!secret.success) throw new InvalidInputError(secret.error.issues[0]!.message, "secret");
   }
   const workspace = await db.workspace.findUnique({ where: { id: options.workspaceId }, select: { id: true } });
   if (!workspace) throw new NotFoundError("workspace");

@@ -1,0 +1,195 @@
+// The whole back half as a user runs it: the CLI creates a workspace and endpoint, Stripe-signed
+// events of every supported type are posted to the running ingest, and the running worker writes
+// the contacts and trigger events.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createDb, type Db } from "@hookloop/db/client";
+import { supportedEventTypes } from "@hookloop/domain";
+import {
+  createTestEnvironment,
+  newTestSigningSecret,
+  signedStripeRequest,
+  stripeEvent,
+  type TestEnvironment,
+} from "@hookloop/testing";
+import { freePort, runCli, startApp, waitUntil, type AppProcess } from "./processes";
+
+let environment: TestEnvironment;
+let db: Db;
+let env: Record<string, string>;
+let ingest: AppProcess;
+let worker: AppProcess;
+let ingestUrl: string;
+let workerHealthUrl: string;
+
+beforeAll(async () => {
+  environment = await createTestEnvironment();
+  db = createDb({ connectionString: environment.databaseUrl, max: 2 });
+  const [ingestPort, healthPort] = [await freePort(), await freePort()];
+  ingestUrl = `http://127.0.0.1:${ingestPort}`;
+  workerHealthUrl = `http://127.0.0.1:${healthPort}`;
+  env = {
+    ...environment.env,
+    PORT: String(ingestPort),
+    WORKER_HEALTH_PORT: String(healthPort),
+    RELAY_INTERVAL_MS: "200",
+    INGEST_PUBLIC_URL: ingestUrl,
+  };
+  ingest = startApp("apps/ingest/src/main.ts", env);
+  worker = startApp("apps/worker/src/main.ts", env);
+  await waitUntil(async () => (await fetch(`${ingestUrl}/readyz`)).ok, { what: "ingest to be ready" });
+  await waitUntil(async () => (await fetch(`${workerHealthUrl}/readyz`)).ok, { what: "worker to be ready" });
+}, 60_000);
+
+afterAll(async () => {
+  await ingest?.stop("SIGKILL");
+  await worker?.stop("SIGKILL");
+  await db?.$disconnect();
+  await environment?.cleanup();
+});
+
+const cli = (...args: string[]) => {
+  const result = runCli(args, env);
+  if (result.status !== 0) throw new Error(`CLI ${args[0]} failed: ${result.stderr}`);
+  return JSON.parse(result.stdout);
+};
+
+describe("Stripe → ingest → queue → worker → contacts", () => {
+  it("applies a realistic event of every supported type, posted as Stripe posts it", async () => {
+    const workspace = cli("workspace:create", "--name", "Acme");
+    const secret = newTestSigningSecret();
+    const endpoint = cli(
+      "endpoint:create",
+      "--workspace",
+      workspace.id,
+      "--secret",
+      secret,
+      "--on-delete",
+      "unsubscribe",
+      ...supportedEventTypes.flatMap((type) => ["--enable", `${type}=${type.replaceAll(".", "_")}`]),
+    );
+    expect(endpoint.url).toBe(`${ingestUrl}/webhooks/stripe/${endpoint.id}`);
+
+    let created = 1_750_000_000;
+    const events = [
+      stripeEvent("customer.created", {
+        customerId: "cus_ada",
+        email: "ada@example.com",
+        name: "Ada Lovelace",
+        created: created++,
+      }),
+      stripeEvent("customer.updated", {
+        customerId: "cus_ada",
+        email: "ada@lovelace.dev",
+        name: "Ada Lovelace",
+        created: created++,
+      }),
+      stripeEvent("invoice.paid", { customerId: "cus_ada", email: "ada@lovelace.dev", amount: 2900, created: created++ }),
+      stripeEvent("invoice.payment_failed", { customerId: "cus_ada", email: "ada@lovelace.dev", created: created++ }),
+      stripeEvent("invoice.upcoming", { customerId: "cus_ada", email: "ada@lovelace.dev", created: created++ }),
+      stripeEvent("checkout.session.completed", {
+        customerId: "cus_grace",
+        email: "grace@example.com",
+        name: "Grace Hopper",
+        created: created++,
+      }),
+      stripeEvent("customer.deleted", { customerId: "cus_grace", email: "grace@example.com", created: created++ }),
+    ];
+    expect(new Set(events.map((event) => event.type))).toEqual(new Set(supportedEventTypes));
+    const post = async (event: (typeof events)[number]) => {
+      const request = signedStripeRequest(event, secret);
+      const response = await fetch(endpoint.url, { method: "POST", headers: request.headers, body: request.body });
+      expect(response.status, await response.clone().text()).toBe(200);
+      expect(await response.json()).toEqual({ received: true, status: "queued" });
+    };
+    const processed = (count: number) =>
+      waitUntil(async () => (await db.delivery.count({ where: { endpointId: endpoint.id, status: "processed" } })) === count, {
+        what: `${count} deliveries to be processed`,
+      });
+    // Workers apply concurrently; the deletion goes last so it finds the contact to unsubscribe
+    // (a deletion applied first would, rightly, keep the older checkout from creating it).
+    for (const event of events.slice(0, -1)) await post(event);
+    await processed(events.length - 1);
+    await post(events.at(-1)!);
+    await processed(events.length);
+
+    const contacts = cli("contacts:list", "--workspace", workspace.id);
+    expect(contacts).toHaveLength(2);
+    expect(contacts).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          email: "ada@lovelace.dev",
+          firstName: "Ada",
+          lastName: "Lovelace",
+          subscribed: true,
+          stripeCustomerId: "cus_ada",
+        }),
+        expect.objectContaining({ email: "grace@example.com", firstName: "Grace", lastName: "Hopper", subscribed: false }),
+      ]),
+    );
+    const triggerEvents = cli("events:list", "--workspace", workspace.id);
+    expect(triggerEvents.map((event: { name: string }) => event.name).sort()).toEqual(
+      supportedEventTypes.map((type) => type.replaceAll(".", "_")).sort(),
+    );
+    const paid = triggerEvents.find((event: { name: string }) => event.name === "invoice_paid");
+    expect(paid).toMatchObject({ contact: { email: "ada@lovelace.dev" }, properties: { amount: 2900, currency: "usd" } });
+
+    const deliveries = cli("deliveries:list", "--endpoint", endpoint.id);
+    expect(deliveries).toHaveLength(events.length);
+    expect(
+      deliveries.every((delivery: { status: string; reason: string }) => delivery.status === "processed" && delivery.reason),
+    ).toBe(true);
+  });
+
+  it("a delivery recorded by an ingest that died before queueing it is still applied", async () => {
+    const workspace = cli("workspace:create", "--name", "Crashy");
+    const endpoint = cli(
+      "endpoint:create",
+      "--workspace",
+      workspace.id,
+      "--secret",
+      newTestSigningSecret(),
+      "--enable",
+      "invoice.paid=paid",
+    );
+    const event = stripeEvent("invoice.paid", { customerId: "cus_1", email: "survivor@example.com" });
+    // What ingest had written when it was killed: the row, acknowledged to nobody's queue.
+    await db.delivery.create({
+      data: {
+        workspaceId: workspace.id,
+        endpointId: endpoint.id,
+        stripeEventId: event.id,
+        type: event.type,
+        livemode: false,
+        stripeCreatedAt: new Date(event.created * 1000),
+        receivedAt: new Date(Date.now() - 60_000),
+        status: "queued",
+        payload: event,
+      },
+    });
+    await waitUntil(async () => (await db.delivery.findFirst({ where: { stripeEventId: event.id } }))?.status === "processed", {
+      what: "the relay to queue the stranded delivery",
+    });
+    expect(await db.contact.count({ where: { workspaceId: workspace.id, email: "survivor@example.com" } })).toBe(1);
+    expect(await db.triggerEvent.count({ where: { workspaceId: workspace.id, name: "paid" } })).toBe(1);
+  });
+
+  it("the CLI answers bad arguments with one line and exit code 2", () => {
+    const missing = runCli(["endpoint:create", "--workspace", "ws_x"], env);
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toBe("hookloop: --secret is required\n");
+    const unknown = runCli(["nope"], env);
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr.trim().split("\n")).toHaveLength(1);
+    const badSecret = runCli(["endpoint:create", "--workspace", "ws_x", "--secret", "pk_test_123"], env);
+    expect(badSecret.status).toBe(2);
+    expect(badSecret.stderr).toMatch(/publishable API key/);
+    const badDelete = runCli(["endpoint:create", "--workspace", "ws_x", "--secret", "whsec_x", "--on-delete", "maybe"], env);
+    expect(badDelete).toMatchObject({ status: 2, stderr: "hookloop: --on-delete must be delete or unsubscribe\n" });
+  });
+
+  it("SIGTERM drains both services and they exit 0", async () => {
+    const [ingestCode, workerCode] = await Promise.all([ingest.stop("SIGTERM"), worker.stop("SIGTERM")]);
+    expect(ingestCode).toBe(0);
+    expect(workerCode).toBe(0);
+  });
+});
