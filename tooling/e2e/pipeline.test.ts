@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDb, type Db } from "@hookloop/db/client";
 import { supportedEventTypes } from "@hookloop/domain";
 import {
+  asJson,
   createTestEnvironment,
   newTestSigningSecret,
   signedStripeRequest,
@@ -152,8 +153,8 @@ describe("Stripe → ingest → queue → worker → contacts", () => {
       "invoice.paid=paid",
     );
     const event = stripeEvent("invoice.paid", { customerId: "cus_1", email: "survivor@example.com" });
-    // What ingest had written when it was killed: the row, acknowledged to nobody's queue.
-    await db.delivery.create({
+    // What ingest had written when it was killed: the row and its outbox entry, queued nowhere.
+    const delivery = await db.delivery.create({
       data: {
         workspaceId: workspace.id,
         endpointId: endpoint.id,
@@ -161,10 +162,12 @@ describe("Stripe → ingest → queue → worker → contacts", () => {
         type: event.type,
         livemode: false,
         stripeCreatedAt: new Date(event.created * 1000),
-        receivedAt: new Date(Date.now() - 60_000),
         status: "queued",
-        payload: event,
+        payload: asJson(event),
       },
+    });
+    await db.deliveryOutbox.create({
+      data: { deliveryId: delivery.id, workspaceId: workspace.id, recordedAt: new Date(Date.now() - 60_000) },
     });
     await waitUntil(async () => (await db.delivery.findFirst({ where: { stripeEventId: event.id } }))?.status === "processed", {
       what: "the relay to queue the stranded delivery",

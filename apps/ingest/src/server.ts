@@ -12,7 +12,7 @@ export type IngestServer = { app: FastifyInstance; close: () => Promise<void> };
 
 export async function createIngestServer(env: IngestEnv): Promise<IngestServer> {
   const box = new SecretBox(parseKeyring(env.ENCRYPTION_KEYS));
-  const db = createDb({ connectionString: env.DATABASE_URL, max: 20, queryTimeoutMs: 2_500 });
+  const db = createDb({ connectionString: env.DATABASE_URL, role: env.DATABASE_ROLE, max: 20, queryTimeoutMs: 2_500 });
   const redis = connectProducer(env.REDIS_URL);
   await waitForConnection(redis);
   if (env.NODE_ENV === "production") {

@@ -18,7 +18,11 @@ export function createDeliveryHandler(db: Db, logger: Logger) {
           : `Could not apply the event: ${error instanceof Error ? error.message : String(error)}`;
       logger.warn({ deliveryId, attempt: attempt.attemptsMade + 1, lastAttempt, reason }, "delivery attempt failed");
       if (lastAttempt)
-        await failDelivery(db, { deliveryId, reason: `${reason} (gave up after ${attempt.attemptsAllowed} attempts)` });
+        await failDelivery(db, {
+          deliveryId,
+          workspaceId,
+          reason: `${reason} (gave up after ${attempt.attemptsAllowed} attempts)`,
+        });
       throw error;
     }
   };

@@ -11,7 +11,12 @@ import { createDeliveryHandler } from "./handle-delivery";
 export type WorkerServer = { healthUrl: string; close: () => Promise<void> };
 
 export async function startWorkerServer(env: WorkerEnv, logger = pino({ level: env.LOG_LEVEL })): Promise<WorkerServer> {
-  const db = createDb({ connectionString: env.DATABASE_URL, max: env.WORKER_CONCURRENCY + 2, queryTimeoutMs: 10_000 });
+  const db = createDb({
+    connectionString: env.DATABASE_URL,
+    role: env.DATABASE_ROLE,
+    max: env.WORKER_CONCURRENCY + 2,
+    queryTimeoutMs: 10_000,
+  });
   const redis = connectWorker(env.REDIS_URL);
   const producer = connectProducer(env.REDIS_URL);
   await waitForConnection(producer);

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { createEndpoint, createWorkspace } from "@hookloop/core";
 import { createDb, type Db } from "@hookloop/db/client";
 import { SecretBox, parseKeyring } from "@hookloop/secrets";
-import { createTestEnvironment, stripeEvent, type TestEnvironment } from "@hookloop/testing";
+import { asJson, createTestEnvironment, stripeEvent, type TestEnvironment } from "@hookloop/testing";
 import { createDeliveryHandler } from "../src/handle-delivery";
 
 let environment: TestEnvironment;
@@ -36,7 +36,7 @@ it("retries an event it cannot place yet, and on the last attempt fails its deli
       livemode: false,
       stripeCreatedAt: new Date(),
       status: "queued",
-      payload: event,
+      payload: asJson(event),
     },
   });
   const handle = createDeliveryHandler(db, pino({ level: "silent" }));

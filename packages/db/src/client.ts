@@ -17,6 +17,11 @@ export type DatabaseOptions = {
   /** A query that gets no answer in this time fails, instead of hanging on a lost server. */
   queryTimeoutMs?: number;
   connectionTimeoutMs?: number;
+  /**
+   * The role every connection switches to, so row-level security applies even when the URL's
+   * user owns the tables (services use `hookloop_app`; migrations and operators use none).
+   */
+  role?: string;
 };
 
 export function createDb(options: DatabaseOptions): Db {
@@ -26,6 +31,7 @@ export function createDb(options: DatabaseOptions): Db {
     connectionTimeoutMillis: options.connectionTimeoutMs ?? 2_000,
     query_timeout: options.queryTimeoutMs ?? 10_000,
     idleTimeoutMillis: 30_000,
+    ...(options.role ? { options: `-c role=${options.role}` } : {}),
   });
   return new PrismaClient({ adapter });
 }

@@ -39,11 +39,19 @@ function loadWasm(): Promise<void> {
 
 type SchemaFile = { path: string; content: string };
 
-/** The pg adapter factory, remembering the pools it opens: freeing the engine does not close them. */
-class ClosablePrismaPg extends PrismaPg {
+/**
+ * The pg adapter factory, with two changes for migrations: a script runs as one multi-statement
+ * query (adapter-pg splits scripts at every ";", which breaks functions and DO blocks), and the
+ * pools it opens are remembered, because freeing the engine does not close them.
+ */
+class MigrationPrismaPg extends PrismaPg {
   private readonly opened: Array<{ dispose: () => Promise<void> }> = [];
   override async connect() {
     const adapter = await super.connect();
+    const driver = adapter.underlyingDriver() as { query: (sql: string) => Promise<unknown> };
+    adapter.executeScript = async (script: string) => {
+      await driver.query(script);
+    };
     this.opened.push(adapter);
     return adapter;
   }
@@ -58,7 +66,7 @@ async function withEngine<T>(
   use: (engine: wasmBindings.SchemaEngine) => Promise<T>,
 ): Promise<T> {
   await loadWasm();
-  const factory = new ClosablePrismaPg({ connectionString });
+  const factory = new MigrationPrismaPg({ connectionString });
   const engine = await wasmBindings.SchemaEngine.new(
     { datamodels: [[datamodel.path, datamodel.content]] },
     () => {},

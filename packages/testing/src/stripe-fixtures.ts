@@ -2,6 +2,7 @@
 // "send test event" and benchmarks. Only the fields a test names differ from a real payload.
 import { randomBytes } from "node:crypto";
 import { signStripePayload } from "@hookloop/core";
+import type { Prisma } from "@hookloop/db/client";
 
 export type FixtureOptions = {
   id?: string;
@@ -194,5 +195,8 @@ export function signedStripeRequest(event: unknown, secret: string, options: { t
     },
   };
 }
+
+/** A fixture as a Prisma JSON value, for writing rows by hand. */
+export const asJson = (value: unknown) => JSON.parse(JSON.stringify(value)) as Prisma.InputJsonValue;
 
 export const newTestSigningSecret = () => `whsec_${randomBytes(24).toString("base64url").replace(/[-_]/g, "x")}`;

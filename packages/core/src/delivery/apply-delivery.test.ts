@@ -1,22 +1,26 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDb, type Db } from "@hookloop/db/client";
 import { SecretBox, parseKeyring } from "@hookloop/secrets";
-import { createTestEnvironment, stripeEvent, type FixtureOptions, type TestEnvironment } from "@hookloop/testing";
+import { asJson, createTestEnvironment, stripeEvent, type FixtureOptions, type TestEnvironment } from "@hookloop/testing";
 import { createEndpoint } from "../endpoint/create-endpoint";
 import { createWorkspace } from "../workspace/create-workspace";
 import { ContactNotResolvableError, applyDelivery } from "./apply-delivery";
 
 let environment: TestEnvironment;
 let db: Db;
+/** What the worker connects as: row-level security applies. */
+let appDb: Db;
 let box: SecretBox;
 
 beforeAll(async () => {
   environment = await createTestEnvironment();
-  db = createDb({ connectionString: environment.databaseUrl, max: 20 });
+  db = createDb({ connectionString: environment.databaseUrl, max: 4 });
+  appDb = createDb({ connectionString: environment.databaseUrl, max: 20, role: "hookloop_app" });
   box = new SecretBox(parseKeyring(environment.encryptionKeys));
 });
 afterAll(async () => {
   await db.$disconnect();
+  await appDb.$disconnect();
   await environment.cleanup();
 });
 
@@ -45,10 +49,10 @@ async function newWorkspace(options: { onCustomerDeleted?: "delete" | "unsubscri
         livemode: event.livemode,
         stripeCreatedAt: new Date(event.created * 1000),
         status: "queued",
-        payload: event,
+        payload: asJson(event),
       },
     });
-    return { event, delivery, apply: () => applyDelivery(db, { deliveryId: delivery.id, workspaceId: workspace.id }) };
+    return { event, delivery, apply: () => applyDelivery(appDb, { deliveryId: delivery.id, workspaceId: workspace.id }) };
   };
   const contacts = () => db.contact.findMany({ where: { workspaceId: workspace.id }, orderBy: { email: "asc" } });
   const triggers = () => db.triggerEvent.findMany({ where: { workspaceId: workspace.id } });

@@ -91,10 +91,13 @@ export async function applyDelivery(db: Db, options: ApplyDeliveryOptions): Prom
 }
 
 /** Marks a delivery failed for good, outside any transaction that may have been rolled back. */
-export async function failDelivery(db: DbClient, options: { deliveryId: string; reason: string }): Promise<void> {
-  await db.delivery.updateMany({
-    where: { id: options.deliveryId, status: "queued" },
-    data: { status: "failed", reason: options.reason, processedAt: new Date() },
+export async function failDelivery(db: Db, options: { deliveryId: string; workspaceId: string; reason: string }): Promise<void> {
+  await withWorkspace(db, options.workspaceId, async (tx) => {
+    await tx.delivery.updateMany({
+      where: { id: options.deliveryId, status: "queued" },
+      data: { status: "failed", reason: options.reason, processedAt: new Date() },
+    });
+    await tx.deliveryOutbox.deleteMany({ where: { deliveryId: options.deliveryId } });
   });
 }
 
@@ -111,6 +114,7 @@ async function finish(
     where: { id: deliveryId },
     data: { status, reason, contactId, processedAt: new Date(), attempts: { increment: 1 } },
   });
+  await tx.deliveryOutbox.deleteMany({ where: { deliveryId } });
 }
 
 async function lock(tx: DbClient, key: string) {

@@ -15,6 +15,17 @@ export type IngestEndpoint = {
   validUntil: number;
 };
 
+type StoredEndpoint = {
+  id: string;
+  workspaceId: string;
+  secretCiphertext: string | null;
+  previousSecretCiphertext: string | null;
+  previousSecretExpiresAt: string | null;
+  syncNames: boolean;
+  onCustomerDeleted: "delete" | "unsubscribe";
+  events: Array<{ eventType: string; enabled: boolean; triggerName: string | null }>;
+};
+
 export type EndpointCache = {
   get: (endpointId: string, options?: { fresh?: boolean }) => Promise<IngestEndpoint | null>;
 };
@@ -23,20 +34,16 @@ export function createEndpointCache(db: DbClient, box: SecretBox, ttlMs = 5_000)
   const entries = new Map<string, IngestEndpoint>();
 
   async function load(endpointId: string): Promise<IngestEndpoint | null> {
-    const endpoint = await db.endpoint.findFirst({
-      where: { id: endpointId, enabled: true },
-      select: {
-        id: true,
-        workspaceId: true,
-        secretCiphertext: true,
-        previousSecretCiphertext: true,
-        previousSecretExpiresAt: true,
-        syncNames: true,
-        onCustomerDeleted: true,
-        events: { select: { eventType: true, enabled: true, triggerName: true } },
-      },
-    });
-    if (!endpoint) return null;
+    // Through a database function: before the tenant is known, row-level security lets ingest
+    // read the one endpoint its URL names and nothing else.
+    const rows = await db.$queryRaw<Array<{ endpoint: StoredEndpoint | null }>>`
+      SELECT hookloop_ingest_endpoint(${endpointId}) AS endpoint`;
+    const stored = rows[0]?.endpoint;
+    if (!stored) return null;
+    const endpoint = {
+      ...stored,
+      previousSecretExpiresAt: stored.previousSecretExpiresAt ? new Date(stored.previousSecretExpiresAt) : null,
+    };
     const now = Date.now();
     const expiry = endpoint.previousSecretExpiresAt?.getTime();
     return {

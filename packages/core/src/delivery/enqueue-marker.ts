@@ -1,6 +1,6 @@
-// Records, a batch at a time, which deliveries reached the queue. A delivery left unmarked (the
-// process died, or Redis refused it) is queued again by the relay; a queued one marked late is
-// harmless, because the job id is the delivery id and applying a delivery is idempotent.
+// Clears, a batch at a time, the outbox rows of deliveries that reached the queue. A row left in
+// the outbox (the process died, or Redis refused the job) is queued again by the relay; a row
+// cleared late is harmless, because the job id is the delivery id and applying is idempotent.
 import type { DbClient } from "@hookloop/db/client";
 
 export type EnqueueMarker = { mark: (deliveryId: string) => void; flush: () => Promise<void>; close: () => Promise<void> };
@@ -17,8 +17,7 @@ export function createEnqueueMarker(
     if (!pending.length) return;
     const ids = pending;
     pending = [];
-    flushing = db.$executeRaw`
-      UPDATE delivery SET enqueued_at = now() WHERE id = ANY(${ids}::uuid[]) AND enqueued_at IS NULL`
+    flushing = db.$executeRaw`DELETE FROM delivery_outbox WHERE delivery_id = ANY(${ids}::uuid[])`
       .then(() => undefined)
       .catch((error: unknown) => options.onError?.(error));
     await flushing;

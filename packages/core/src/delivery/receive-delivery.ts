@@ -26,6 +26,7 @@ export function createDeliveryReceiver(deps: {
   db: DbClient;
   endpoints: EndpointCache;
   queue: TypedQueue<"deliveries">;
+  /** Clears the outbox rows of deliveries the queue took. */
   enqueued: EnqueueMarker;
   onQueueError?: (error: unknown, deliveryId: string) => void;
 }): DeliveryReceiver {
@@ -57,13 +58,12 @@ export function createDeliveryReceiver(deps: {
     const status = classification.accepted ? "queued" : "ignored";
     const reason = classification.accepted ? null : classification.reason;
 
-    const inserted = await db.$queryRaw<Array<{ id: string }>>`
-      INSERT INTO delivery (workspace_id, endpoint_id, stripe_event_id, type, livemode, stripe_created_at, status, reason, payload)
-      VALUES (${endpoint.workspaceId}, ${endpoint.id}, ${event.id}, ${event.type}, ${event.livemode},
-              to_timestamp(${event.created}), ${status}::delivery_status, ${reason}, ${rawBody}::jsonb)
-      ON CONFLICT (endpoint_id, stripe_event_id) DO NOTHING
-      RETURNING id`;
-    const deliveryId = inserted[0]?.id;
+    // Records the delivery (and, when queued, its outbox row) in one statement, for the
+    // endpoint's own workspace: see hookloop_record_delivery in prisma/migrations.
+    const recorded = await db.$queryRaw<Array<{ id: string | null }>>`
+      SELECT hookloop_record_delivery(${endpoint.id}, ${event.id}, ${event.type}, ${event.livemode}, ${event.created},
+        ${status}::delivery_status, ${reason}, ${rawBody}::jsonb) AS id`;
+    const deliveryId = recorded[0]?.id;
     if (!deliveryId) return { kind: "duplicate", deliveryId: null };
     if (!classification.accepted) return { kind: "ignored", deliveryId, reason: reason! };
 

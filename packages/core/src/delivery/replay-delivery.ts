@@ -19,11 +19,14 @@ export async function replayDelivery(db: DbClient, queue: TypedQueue<"deliveries
   }
   // A failed job is kept for inspection under the delivery's id; make room for the new one.
   await queue.queue.remove(delivery.id);
-  await db.delivery.update({
-    where: { id: delivery.id },
-    data: { status: "queued", reason: "Replayed.", enqueuedAt: null, processedAt: null },
+  await db.delivery.update({ where: { id: delivery.id }, data: { status: "queued", reason: "Replayed.", processedAt: null } });
+  await db.deliveryOutbox.upsert({
+    where: { deliveryId: delivery.id },
+    create: { deliveryId: delivery.id, workspaceId: options.workspaceId },
+    update: {},
   });
+  // Should Redis refuse, the outbox row stays and the relay queues the replay.
   await queue.add(delivery.id, { deliveryId: delivery.id, workspaceId: options.workspaceId });
-  await db.delivery.update({ where: { id: delivery.id }, data: { enqueuedAt: new Date() } });
+  await db.deliveryOutbox.deleteMany({ where: { deliveryId: delivery.id } });
   return { id: delivery.id, status: "queued" as const };
 }
