@@ -1,4 +1,5 @@
 // The ingest HTTP service, built without listening so tests can drive it with `inject`.
+import rateLimit from "@fastify/rate-limit";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import type { DeliveryReceiver } from "@hookloop/core";
 import { webhookRoutes } from "./webhook-routes";
@@ -6,7 +7,12 @@ import { healthRoutes, type ReadinessCheck } from "./health-routes";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
-export type IngestDeps = { receiveDelivery: DeliveryReceiver; readiness: ReadinessCheck };
+export type IngestDeps = {
+  receiveDelivery: DeliveryReceiver;
+  readiness: ReadinessCheck;
+  /** How many requests for unknown endpoints one IP may make per minute before getting 429s. */
+  probeLimitPerMinute?: number;
+};
 
 export function buildIngestApp(deps: IngestDeps, options: { logger?: FastifyBaseLogger } = {}): FastifyInstance {
   const app = Fastify({
@@ -33,6 +39,7 @@ export function buildIngestApp(deps: IngestDeps, options: { logger?: FastifyBase
   app.setNotFoundHandler((_request, reply) => reply.code(404).send({ error: "not_found", message: "Nothing here." }));
 
   app.register(healthRoutes, { readiness: deps.readiness });
-  app.register(webhookRoutes, { receiveDelivery: deps.receiveDelivery });
+  app.register(rateLimit, { global: false });
+  app.register(webhookRoutes, { receiveDelivery: deps.receiveDelivery, probeLimitPerMinute: deps.probeLimitPerMinute ?? 30 });
   return app;
 }

@@ -1,18 +1,35 @@
-import type { FastifyPluginAsync } from "fastify";
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
 import type { DeliveryReceiver } from "@hookloop/core";
 
 const endpointIdPattern = /^ep_[A-Za-z0-9_-]{16,64}$/;
 
 const notFound = { error: "endpoint_not_found", message: "No enabled webhook endpoint has this URL." } as const;
 
-export const webhookRoutes: FastifyPluginAsync<{ receiveDelivery: DeliveryReceiver }> = async (scope, { receiveDelivery }) => {
+export const webhookRoutes: FastifyPluginAsync<{ receiveDelivery: DeliveryReceiver; probeLimitPerMinute: number }> = async (
+  scope,
+  { receiveDelivery, probeLimitPerMinute },
+) => {
+  // Strangers guessing endpoint ids are slowed down per IP. Only misses count, and a known endpoint
+  // is always served, so Stripe's traffic to real endpoints is never limited.
+  const countMiss = scope.createRateLimit({ max: probeLimitPerMinute, timeWindow: 60_000 });
+  const notFoundOrLimited = async (request: FastifyRequest, reply: FastifyReply) => {
+    const limit = await countMiss(request);
+    if (!limit.isAllowed && limit.isExceeded) {
+      return reply
+        .code(429)
+        .header("retry-after", String(limit.ttlInSeconds))
+        .send({ error: "too_many_requests", message: "Too many requests for unknown endpoints from this address; slow down." });
+    }
+    return reply.code(404).send(notFound);
+  };
+
   // Signatures are over the exact bytes Stripe sent: keep the body raw, in this scope only.
   scope.removeAllContentTypeParsers();
   scope.addContentTypeParser("*", { parseAs: "string" }, (_request, body, done) => done(null, body));
 
   scope.post<{ Params: { endpointId: string } }>("/webhooks/stripe/:endpointId", async (request, reply) => {
     const { endpointId } = request.params;
-    if (!endpointIdPattern.test(endpointId)) return reply.code(404).send(notFound);
+    if (!endpointIdPattern.test(endpointId)) return notFoundOrLimited(request, reply);
     const rawBody = typeof request.body === "string" ? request.body : "";
     const header = request.headers["stripe-signature"];
     const outcome = await receiveDelivery({
@@ -22,7 +39,7 @@ export const webhookRoutes: FastifyPluginAsync<{ receiveDelivery: DeliveryReceiv
     });
     switch (outcome.kind) {
       case "endpoint_not_found":
-        return reply.code(404).send(notFound);
+        return notFoundOrLimited(request, reply);
       case "no_signing_secret":
         return reply.code(400).send({
           error: "signing_secret_missing",

@@ -205,6 +205,35 @@ describe("errors", () => {
   });
 });
 
+describe("probing", () => {
+  it("an address guessing endpoint ids gets 429 after 30 misses a minute, while real endpoints still answer it", async () => {
+    const prober = "203.0.113.9";
+    const guess = (index: number) =>
+      h.server.app.inject({
+        method: "POST",
+        url: `/webhooks/stripe/ep_guess${String(index).padStart(20, "0")}`,
+        remoteAddress: prober,
+        payload: "{}",
+      });
+    for (let index = 0; index < 30; index++) expect((await guess(index)).statusCode).toBe(404);
+    const limited = await guess(30);
+    expect(limited.statusCode).toBe(429);
+    expect(limited.headers["retry-after"]).toBeDefined();
+
+    const request = signedStripeRequest(stripeEvent("invoice.paid"), h.secret);
+    const real = await h.server.app.inject({
+      method: "POST",
+      url: url(),
+      headers: request.headers,
+      payload: request.body,
+      remoteAddress: prober,
+    });
+    expect(real.statusCode).toBe(200);
+    // another address is not affected
+    expect((await post(stripeEvent("invoice.paid"), { endpointId: "ep_AAAAAAAAAAAAAAAAAAAAAAAB" })).statusCode).toBe(404);
+  });
+});
+
 describe("secret rotation", () => {
   it("accepts the new secret at once and, for 24 hours, the previous one too", async () => {
     const old = h.secret;
