@@ -134,6 +134,20 @@ describe("Stripe → ingest → queue → worker → contacts", () => {
     const paid = triggerEvents.find((event: { name: string }) => event.name === "invoice_paid");
     expect(paid).toMatchObject({ contact: { email: "ada@lovelace.dev" }, properties: { amount: 2900, currency: "usd" } });
 
+    const erased = cli(
+      "contacts:erase",
+      "--workspace",
+      workspace.id,
+      "--email",
+      "Ada@Lovelace.dev",
+      "--requested-by",
+      "privacy@acme.test",
+    );
+    expect(erased).toMatchObject({ contactDeleted: true, triggerEventsDeleted: 5, deliveriesRedacted: 5 });
+    expect(cli("contacts:list", "--workspace", workspace.id).map((contact: { email: string }) => contact.email)).toEqual([
+      "grace@example.com",
+    ]);
+
     const deliveries = cli("deliveries:list", "--endpoint", endpoint.id);
     expect(deliveries).toHaveLength(events.length);
     expect(

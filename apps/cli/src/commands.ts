@@ -1,6 +1,16 @@
 // The admin CLI's commands: each parses its flags, calls one operation and returns what to print.
 import { endpointUrl } from "@hookloop/config";
-import { createEndpoint, createWorkspace, listContacts, listDeliveries, listTriggerEvents } from "@hookloop/core";
+import {
+  createEndpoint,
+  createWorkspace,
+  eraseContact,
+  findEndpointWorkspace,
+  listContacts,
+  listDeliveries,
+  listTriggerEvents,
+  rotateEncryptionKey,
+  withWorkspace,
+} from "@hookloop/core";
 import type { Db } from "@hookloop/db/client";
 import type { SecretBox } from "@hookloop/secrets";
 import type { CliEnv } from "./env";
@@ -40,35 +50,59 @@ export const commands: Record<string, Command> = {
         const [eventType = "", triggerName] = value.split("=", 2);
         return { eventType, triggerName: triggerName || null };
       });
-      const endpoint = await createEndpoint(db, box, {
-        workspaceId: one(flags, "workspace")!,
-        name: one(flags, "name", { required: false }) ?? "Stripe",
-        secret: one(flags, "secret")!,
-        enable,
-        ...(onDelete ? { onCustomerDeleted: onDelete } : {}),
-      });
+      const workspaceId = one(flags, "workspace")!;
+      const endpoint = await withWorkspace(db, workspaceId, (tx) =>
+        createEndpoint(tx, box, {
+          workspaceId,
+          name: one(flags, "name", { required: false }) ?? "Stripe",
+          secret: one(flags, "secret")!,
+          enable,
+          ...(onDelete ? { onCustomerDeleted: onDelete } : {}),
+        }),
+      );
       return { id: endpoint.id, url: endpointUrl(env.INGEST_PUBLIC_URL, endpoint.id) };
     },
   },
   "contacts:list": {
     usage: "contacts:list --workspace ID",
     flags: ["workspace"],
-    run: async (flags, { db }) => (await listContacts(db, { workspaceId: one(flags, "workspace")!, limit: 500 })).contacts,
+    run: async (flags, { db }) => {
+      const workspaceId = one(flags, "workspace")!;
+      return (await withWorkspace(db, workspaceId, (tx) => listContacts(tx, { workspaceId, limit: 500 }))).contacts;
+    },
   },
   "events:list": {
     usage: "events:list --workspace ID",
     flags: ["workspace"],
-    run: (flags, { db }) => listTriggerEvents(db, { workspaceId: one(flags, "workspace")!, limit: 500 }),
+    run: (flags, { db }) => {
+      const workspaceId = one(flags, "workspace")!;
+      return withWorkspace(db, workspaceId, (tx) => listTriggerEvents(tx, { workspaceId, limit: 500 }));
+    },
   },
   "deliveries:list": {
     usage: "deliveries:list --endpoint ID",
     flags: ["endpoint"],
     run: async (flags, { db }) => {
       const endpointId = one(flags, "endpoint")!;
-      const endpoint = await db.endpoint.findUnique({ where: { id: endpointId }, select: { workspaceId: true } });
-      if (!endpoint) throw new UsageError(`no endpoint ${endpointId}`);
-      return listDeliveries(db, { workspaceId: endpoint.workspaceId, endpointId, limit: 500 });
+      const workspaceId = await findEndpointWorkspace(db, endpointId);
+      if (!workspaceId) throw new UsageError(`no endpoint ${endpointId}`);
+      return withWorkspace(db, workspaceId, (tx) => listDeliveries(tx, { workspaceId, endpointId, limit: 500 }));
     },
+  },
+  "contacts:erase": {
+    usage: "contacts:erase --workspace ID --email EMAIL --requested-by WHO",
+    flags: ["workspace", "email", "requested-by"],
+    run: (flags, { db }) => {
+      const workspaceId = one(flags, "workspace")!;
+      return withWorkspace(db, workspaceId, (tx) =>
+        eraseContact(tx, { workspaceId, email: one(flags, "email")!, requestedBy: one(flags, "requested-by")! }),
+      );
+    },
+  },
+  "secrets:rotate-key": {
+    usage: "secrets:rotate-key   (re-encrypts every signing secret under the first key of ENCRYPTION_KEYS)",
+    flags: [],
+    run: (_flags, { db, box }) => rotateEncryptionKey(db, box),
   },
 };
 

@@ -38,7 +38,7 @@ try {
   fail(error instanceof Error ? error.message.replace(/\n\s*/g, " ") : String(error));
 }
 
-const db = createDb({ connectionString: env.DATABASE_URL, max: 2 });
+const db = createDb({ connectionString: env.DATABASE_URL, role: env.DATABASE_ROLE, max: 2 });
 try {
   const result = await command.run(flags, { db, box: new SecretBox(parseKeyring(env.ENCRYPTION_KEYS)), env });
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);

@@ -15,3 +15,6 @@ export * from "./contact/list-contacts";
 export * from "./trigger-event/list-trigger-events";
 export * from "./delivery/list-deliveries";
 export * from "./workspace/with-workspace";
+export * from "./contact/erase-contact";
+export * from "./endpoint/rotate-encryption-key";
+export * from "./endpoint/find-endpoint-workspace";

@@ -4,7 +4,16 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../src/testing";
 
-const tenantTables = ["endpoint", "endpoint_event", "delivery", "contact", "stripe_customer", "trigger_event"];
+const tenantTables = [
+  "endpoint",
+  "endpoint_event",
+  "delivery",
+  "contact",
+  "stripe_customer",
+  "trigger_event",
+  "contact_suppression",
+  "erasure_audit",
+];
 
 let database: TestDatabase;
 let owner: pg.Client;

@@ -10,6 +10,7 @@ import type { Db, DbClient } from "@hookloop/db/client";
 import { Prisma } from "@hookloop/db/client";
 import { withWorkspace } from "../workspace/with-workspace";
 import {
+  erasedEmailHash,
   isNewerThan,
   planContactChange,
   stripeEventSchema,
@@ -199,6 +200,9 @@ async function applyUpsert(ctx: Context, plan: Extract<ContactPlan, { kind: "ups
         : "The event has neither an email nor a Stripe customer.",
     );
   }
+  if (await isErased(ctx, email)) {
+    return { contactId: null, reason: "This email was erased at the contact's request; Hookloop does not add it again." };
+  }
   const name = plan.name ?? { firstName: null, lastName: null };
 
   let contact: Contact;
@@ -249,6 +253,13 @@ async function applyUpsert(ctx: Context, plan: Extract<ContactPlan, { kind: "ups
     });
   }
   return { contactId: contact.id, reason };
+}
+
+async function isErased(ctx: Context, email: string): Promise<boolean> {
+  const emailHash = erasedEmailHash(ctx.workspaceId, email);
+  return Boolean(
+    await ctx.tx.contactSuppression.findUnique({ where: { workspaceId_emailHash: { workspaceId: ctx.workspaceId, emailHash } } }),
+  );
 }
 
 async function applyDeletion(ctx: Context, plan: Extract<ContactPlan, { kind: "delete" }>): Promise<Step> {

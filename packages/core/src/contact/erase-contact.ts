@@ -1,0 +1,62 @@
+import type { DbClient } from "@hookloop/db/client";
+import { erasedEmailHash, isPlausibleEmail, normaliseEmail } from "@hookloop/domain";
+import { InvalidInputError } from "../errors";
+
+export type EraseContactOptions = {
+  workspaceId: string;
+  /** The email to erase, whether or not a contact has it yet. */
+  email: string;
+  /** Who asked: kept in the audit record. */
+  requestedBy: string;
+};
+
+export const ERASED_PAYLOAD = { erased: true } as const;
+
+/**
+ * Erases a person on request (GDPR art. 17): deletes their contact and its trigger events, blanks
+ * every stored Stripe payload that names them (a queued one is never applied), forgets their
+ * email on Stripe customers, and keeps only a hash of the email — to stop any later or replayed
+ * event from creating the contact again — and an audit record. Redis holds ids only, so nothing
+ * queued there names them. Run it inside withWorkspace.
+ */
+export async function eraseContact(tx: DbClient, options: EraseContactOptions) {
+  const email = normaliseEmail(options.email);
+  if (!isPlausibleEmail(email)) throw new InvalidInputError("Enter the email address to erase.", "email");
+  const { workspaceId } = options;
+  const emailHash = erasedEmailHash(workspaceId, email);
+
+  const contact = await tx.contact.findUnique({ where: { workspaceId_email: { workspaceId, email } }, select: { id: true } });
+  const triggerEventsDeleted = contact ? await tx.triggerEvent.count({ where: { contactId: contact.id } }) : 0;
+
+  const pattern = `%${email.replace(/[\\%_]/g, (character) => `\\${character}`)}%`;
+  const redacted = await tx.$queryRaw<Array<{ id: string }>>`
+    UPDATE delivery SET
+      payload = ${JSON.stringify(ERASED_PAYLOAD)}::jsonb,
+      status = CASE WHEN status = 'queued' THEN 'ignored'::delivery_status ELSE status END,
+      reason = 'The payload was erased at the contact''s request.'
+    WHERE workspace_id = ${workspaceId}
+      AND (contact_id = ${contact?.id ?? null}::uuid OR lower(payload::text) LIKE ${pattern})
+    RETURNING id`;
+  if (redacted.length) {
+    await tx.deliveryOutbox.deleteMany({ where: { deliveryId: { in: redacted.map((row) => row.id) } } });
+  }
+  await tx.stripeCustomer.updateMany({ where: { workspaceId, email }, data: { email: null } });
+  if (contact) await tx.contact.delete({ where: { id: contact.id } });
+
+  await tx.contactSuppression.upsert({
+    where: { workspaceId_emailHash: { workspaceId, emailHash } },
+    create: { workspaceId, emailHash },
+    update: {},
+  });
+  return tx.erasureAudit.create({
+    data: {
+      workspaceId,
+      emailHash,
+      requestedBy: options.requestedBy,
+      contactDeleted: Boolean(contact),
+      triggerEventsDeleted,
+      deliveriesRedacted: redacted.length,
+    },
+    select: { id: true, contactDeleted: true, triggerEventsDeleted: true, deliveriesRedacted: true, erasedAt: true },
+  });
+}
