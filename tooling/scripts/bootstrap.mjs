@@ -16,7 +16,9 @@ export function installIfNeeded() {
   const lock = `${root}package-lock.json`;
   if (existsSync(marker) && (!existsSync(lock) || statSync(marker).mtimeMs >= statSync(lock).mtimeMs)) return;
   say("installing dependencies (first run)…");
-  execFileSync("npm", [existsSync(lock) ? "ci" : "install", "--no-audit", "--no-fund"], { cwd: root, stdio: "inherit" });
+  // `npm install`, not `npm ci`: the registry mirror some machines use lacks turbo's binaries for
+  // other platforms, which leaves them out of the lockfile, and `npm ci` then refuses it.
+  execFileSync("npm", ["install", "--no-audit", "--no-fund"], { cwd: root, stdio: "inherit" });
 }
 
 /**
