@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDb, type Db } from "@hookloop/db/client";
 import { supportedEventTypes } from "@hookloop/domain";
 import {
-  asJson,
+  recordTestDelivery,
   createTestEnvironment,
   newTestSigningSecret,
   signedStripeRequest,
@@ -168,20 +168,11 @@ describe("Stripe → ingest → queue → worker → contacts", () => {
     );
     const event = stripeEvent("invoice.paid", { customerId: "cus_1", email: "survivor@example.com" });
     // What ingest had written when it was killed: the row and its outbox entry, queued nowhere.
-    const delivery = await db.delivery.create({
-      data: {
-        workspaceId: workspace.id,
-        endpointId: endpoint.id,
-        stripeEventId: event.id,
-        type: event.type,
-        livemode: false,
-        stripeCreatedAt: new Date(event.created * 1000),
-        status: "queued",
-        payload: asJson(event),
-      },
-    });
-    await db.deliveryOutbox.create({
-      data: { deliveryId: delivery.id, workspaceId: workspace.id, recordedAt: new Date(Date.now() - 60_000) },
+    await recordTestDelivery(db, {
+      workspaceId: workspace.id,
+      endpointId: endpoint.id,
+      event,
+      outboxRecordedAt: new Date(Date.now() - 60_000),
     });
     await waitUntil(async () => (await db.delivery.findFirst({ where: { stripeEventId: event.id } }))?.status === "processed", {
       what: "the relay to queue the stranded delivery",

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { createEndpoint, createWorkspace } from "@hookloop/core";
 import { createDb, type Db } from "@hookloop/db/client";
 import { SecretBox, parseKeyring } from "@hookloop/secrets";
-import { asJson, createTestEnvironment, stripeEvent, type TestEnvironment } from "@hookloop/testing";
+import { createTestEnvironment, recordTestDelivery, stripeEvent, type TestEnvironment } from "@hookloop/testing";
 import { createDeliveryHandler } from "../src/handle-delivery";
 
 let environment: TestEnvironment;
@@ -27,18 +27,7 @@ it("retries an event it cannot place yet, and on the last attempt fails its deli
     enable: [{ eventType: "invoice.paid" }],
   });
   const event = stripeEvent("invoice.paid", { customerId: "cus_ghost", email: null });
-  const delivery = await db.delivery.create({
-    data: {
-      workspaceId: workspace.id,
-      endpointId: endpoint.id,
-      stripeEventId: event.id,
-      type: event.type,
-      livemode: false,
-      stripeCreatedAt: new Date(),
-      status: "queued",
-      payload: asJson(event),
-    },
-  });
+  const delivery = await recordTestDelivery(db, { workspaceId: workspace.id, endpointId: endpoint.id, event });
   const handle = createDeliveryHandler(db, pino({ level: "silent" }));
   const payload = { deliveryId: delivery.id, workspaceId: workspace.id };
 

@@ -50,7 +50,13 @@ class MigrationPrismaPg extends PrismaPg {
     const adapter = await super.connect();
     const driver = adapter.underlyingDriver() as { query: (sql: string) => Promise<unknown> };
     adapter.executeScript = async (script: string) => {
-      await driver.query(script);
+      try {
+        await driver.query(script);
+      } catch (error) {
+        // The engine reports only "external connector error"; say what Postgres said.
+        process.stderr.write(`migration failed: ${error instanceof Error ? error.message : String(error)}\n`);
+        throw error;
+      }
     };
     this.opened.push(adapter);
     return adapter;

@@ -1,2 +1,3 @@
 export * from "./stripe-fixtures";
 export * from "./test-environment";
+export * from "./deliveries";

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createDb, type Db } from "@hookloop/db/client";
 import { SecretBox, parseKeyring } from "@hookloop/secrets";
-import { asJson, createTestEnvironment, stripeEvent, type TestEnvironment } from "@hookloop/testing";
+import { createTestEnvironment, recordTestDelivery, stripeEvent, type TestEnvironment } from "@hookloop/testing";
 import { applyDelivery } from "../delivery/apply-delivery";
 import { createEndpoint } from "../endpoint/create-endpoint";
 import { createWorkspace } from "../workspace/create-workspace";
@@ -31,19 +31,8 @@ it("erasing a contact removes it, its events and payloads, keeps an audit record
     name: "Stripe",
     enable: [{ eventType: "invoice.paid", triggerName: "paid" }],
   });
-  const record = async (event: ReturnType<typeof stripeEvent>) =>
-    db.delivery.create({
-      data: {
-        workspaceId: workspace.id,
-        endpointId: endpoint.id,
-        stripeEventId: event.id,
-        type: event.type,
-        livemode: false,
-        stripeCreatedAt: new Date(event.created * 1000),
-        status: "queued",
-        payload: asJson(event),
-      },
-    });
+  const record = (event: ReturnType<typeof stripeEvent>) =>
+    recordTestDelivery(db, { workspaceId: workspace.id, endpointId: endpoint.id, event });
   const apply = (deliveryId: string) => applyDelivery(appDb, { deliveryId, workspaceId: workspace.id });
 
   const first = stripeEvent("invoice.paid", { customerId: "cus_1", email: "Erase.Me@example.com" });

@@ -1,7 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDb, type Db } from "@hookloop/db/client";
 import { SecretBox, parseKeyring } from "@hookloop/secrets";
-import { asJson, createTestEnvironment, stripeEvent, type FixtureOptions, type TestEnvironment } from "@hookloop/testing";
+import {
+  createTestEnvironment,
+  recordTestDelivery,
+  stripeEvent,
+  type FixtureOptions,
+  type TestEnvironment,
+} from "@hookloop/testing";
 import { createEndpoint } from "../endpoint/create-endpoint";
 import { createWorkspace } from "../workspace/create-workspace";
 import { ContactNotResolvableError, applyDelivery } from "./apply-delivery";
@@ -40,18 +46,7 @@ async function newWorkspace(options: { onCustomerDeleted?: "delete" | "unsubscri
   /** Records a delivery the way ingest does and applies it; events get increasing `created` unless given. */
   const deliver = async (type: string, fixture: FixtureOptions = {}, endpointId = endpoint.id) => {
     const event = stripeEvent(type, { created: (clock += 10), ...fixture });
-    const delivery = await db.delivery.create({
-      data: {
-        workspaceId: workspace.id,
-        endpointId,
-        stripeEventId: event.id,
-        type: event.type,
-        livemode: event.livemode,
-        stripeCreatedAt: new Date(event.created * 1000),
-        status: "queued",
-        payload: asJson(event),
-      },
-    });
+    const delivery = await recordTestDelivery(db, { workspaceId: workspace.id, endpointId, event });
     return { event, delivery, apply: () => applyDelivery(appDb, { deliveryId: delivery.id, workspaceId: workspace.id }) };
   };
   const contacts = () => db.contact.findMany({ where: { workspaceId: workspace.id }, orderBy: { email: "asc" } });
