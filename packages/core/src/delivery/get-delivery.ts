@@ -1,0 +1,12 @@
+import type { DbClient } from "@hookloop/db/client";
+import { NotFoundError } from "../errors";
+
+/** One delivery with its payload. Run inside withWorkspace. */
+export async function getDelivery(tx: DbClient, options: { workspaceId: string; deliveryId: string }) {
+  const delivery = await tx.delivery.findFirst({
+    where: { id: options.deliveryId, workspaceId: options.workspaceId },
+    include: { contact: { select: { id: true, email: true } } },
+  });
+  if (!delivery) throw new NotFoundError("delivery");
+  return delivery;
+}

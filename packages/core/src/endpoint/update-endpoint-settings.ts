@@ -1,0 +1,49 @@
+import type { DbClient } from "@hookloop/db/client";
+import { isSupportedEventType, triggerNameSchema } from "@hookloop/domain";
+import { InvalidInputError, NotFoundError } from "../errors";
+
+export type UpdateEndpointSettingsOptions = {
+  workspaceId: string;
+  endpointId: string;
+  events: ReadonlyArray<{ eventType: string; enabled: boolean; triggerName: string | null }>;
+  onCustomerDeleted: "delete" | "unsubscribe";
+  syncNames: boolean;
+};
+
+/** Field errors keyed by event type, for a form to show next to each row. */
+export class EndpointSettingsError extends InvalidInputError {
+  constructor(readonly fieldErrors: Record<string, string>) {
+    super("Some trigger event names need fixing.");
+  }
+}
+
+/** Saves which events an endpoint accepts, their trigger names, and its contact rules. */
+export async function updateEndpointSettings(tx: DbClient, options: UpdateEndpointSettingsOptions) {
+  const fieldErrors: Record<string, string> = {};
+  const events = options.events.map(({ eventType, enabled, triggerName }) => {
+    if (!isSupportedEventType(eventType)) throw new InvalidInputError(`${eventType} is not a Stripe event Hookloop handles.`);
+    const trimmed = triggerName?.trim() ?? "";
+    if (!trimmed) return { eventType, enabled, triggerName: null };
+    const parsed = triggerNameSchema.safeParse(trimmed);
+    if (!parsed.success) fieldErrors[eventType] = parsed.error.issues[0]!.message;
+    return { eventType, enabled, triggerName: parsed.success ? parsed.data : null };
+  });
+  if (Object.keys(fieldErrors).length) throw new EndpointSettingsError(fieldErrors);
+
+  const endpoint = await tx.endpoint.findFirst({
+    where: { id: options.endpointId, workspaceId: options.workspaceId },
+    select: { id: true },
+  });
+  if (!endpoint) throw new NotFoundError("endpoint");
+  await tx.endpoint.update({
+    where: { id: endpoint.id },
+    data: { onCustomerDeleted: options.onCustomerDeleted, syncNames: options.syncNames },
+  });
+  for (const event of events) {
+    await tx.endpointEvent.upsert({
+      where: { endpointId_eventType: { endpointId: endpoint.id, eventType: event.eventType } },
+      create: { endpointId: endpoint.id, workspaceId: options.workspaceId, ...event },
+      update: { enabled: event.enabled, triggerName: event.triggerName },
+    });
+  }
+}
