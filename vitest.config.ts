@@ -2,7 +2,7 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
-    include: ["apps/**/*.test.ts", "packages/**/*.test.ts", "tooling/**/*.test.ts"],
+    include: ["apps/**/*.test.ts", "packages/**/*.test.ts", "tooling/**/*.test.ts", "bench/**/*.test.ts"],
     exclude: ["**/node_modules/**", "apps/dashboard/**"],
     globalSetup: ["packages/testing/src/global-setup.ts"],
     testTimeout: 30_000,
