@@ -1,0 +1,209 @@
+// A marketer's whole journey in a real browser, against the real ingest and worker: sign up,
+// connect Stripe, receive a signed event, see the contact and trigger event, replay, and find
+// nothing of it from another workspace.
+import { createHmac, randomBytes } from "node:crypto";
+import { expect, test, type Page } from "@playwright/test";
+
+const secret = `whsec_${randomBytes(24).toString("hex")}`;
+const password = "correct horse battery staple";
+const shot = (page: Page, name: string) => page.screenshot({ path: `test-results/screenshots/${name}.png`, fullPage: true });
+
+/** What Stripe would POST: a signed event body and its Stripe-Signature header. */
+function signed(event: object) {
+  const body = JSON.stringify(event);
+  const timestamp = Math.floor(Date.now() / 1000);
+  const signature = createHmac("sha256", secret).update(`${timestamp}.${body}`).digest("hex");
+  return { body, headers: { "content-type": "application/json", "stripe-signature": `t=${timestamp},v1=${signature}` } };
+}
+
+function stripeEvent(type: string, object: Record<string, unknown>) {
+  return {
+    id: `evt_${randomBytes(12).toString("hex")}`,
+    object: "event",
+    api_version: "2025-09-30.clover",
+    created: Math.floor(Date.now() / 1000),
+    livemode: false,
+    pending_webhooks: 1,
+    type,
+    data: { object },
+  };
+}
+
+async function signUp(page: Page, name: string, email: string, workspace: string) {
+  await page.goto("/");
+  await expect(page).toHaveURL(/\/sign-up$/);
+  await page.getByLabel("Your name").fill(name);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page).toHaveURL(/\/onboarding$/);
+  await page.getByLabel("Workspace name").fill(workspace);
+  await page.getByRole("button", { name: "Create workspace" }).click();
+  await expect(page).toHaveURL(/\/endpoints$/);
+}
+
+test.describe.configure({ mode: "serial" });
+
+const owner = { email: `owner-${randomBytes(4).toString("hex")}@acme.test` };
+const leaked: { endpointPath?: string; contactPath?: string; deliveryPath?: string } = {};
+
+test("a marketer connects Stripe and watches contacts and events arrive", async ({ page, request }) => {
+  await signUp(page, "Olivia Owner", owner.email, "Acme");
+  await expect(page.getByText("Create your first endpoint")).toBeVisible();
+  await shot(page, "endpoints-empty");
+
+  await page.getByLabel("Name").fill("Stripe live");
+  await page.getByRole("button", { name: "Create endpoint" }).click();
+  await expect(page).toHaveURL(/\/endpoints\/ep_/);
+  leaked.endpointPath = new URL(page.url()).pathname;
+  const url = (await page.getByTestId("endpoint-url").textContent())!.trim();
+  expect(url).toMatch(/\/webhooks\/stripe\/ep_/);
+  await expect(page.getByText("Developers → Webhooks")).toBeVisible();
+
+  // The signing secret: every usual slip gets a plain message.
+  const secretField = page.getByLabel("Signing secret");
+  const saveSecret = page.getByRole("button", { name: "Save secret" });
+  const expectSecretError = async (value: string, message: RegExp) => {
+    await secretField.fill(value);
+    await saveSecret.click();
+    await expect(page.getByRole("alert").filter({ hasText: message })).toBeVisible();
+  };
+  await expectSecretError("", /Paste the signing secret from Stripe/);
+  await expectSecretError("whsec_abc 123456789012345678", /spaces or line breaks/);
+  await expectSecretError("pk_test_51Habcdefghijklmnop", /publishable API key/);
+  await expectSecretError("sk_live_51Habcdefghijklmnop", /secret API key/);
+  await expectSecretError("hello", /starts with whsec_/);
+  await secretField.fill(`  ${secret}\n`);
+  await saveSecret.click();
+  await expect(page.getByText(`Saved the signing secret ending in ${secret.slice(-4)}.`)).toBeVisible();
+  await page.reload();
+  await expect(page.getByText(`whsec_…${secret.slice(-4)}`)).toBeVisible();
+  await expect(page.locator("body")).not.toContainText(secret);
+
+  // Events: invoice.paid → successfulPayment, with the trigger name validated.
+  await page.getByLabel("Accept invoice.paid").check();
+  const trigger = page.getByLabel("Trigger event name for invoice.paid");
+  await trigger.fill("successful payment!");
+  await page.getByRole("button", { name: "Save events" }).click();
+  await expect(page.getByText("Use only letters, digits, _ and - in a trigger event name.")).toBeVisible();
+  await trigger.fill("successfulPayment");
+  await page.getByRole("button", { name: "Save events" }).click();
+  await expect(page.getByText("Saved. New events follow these settings.")).toBeVisible();
+  await shot(page, "endpoint");
+
+  // Stripe posts a signed invoice.paid to the URL the page shows.
+  const paid = signed(
+    stripeEvent("invoice.paid", {
+      object: "invoice",
+      id: "in_1",
+      customer: "cus_ada",
+      customer_email: "ada@example.com",
+      customer_name: "Ada Lovelace",
+      amount_paid: 4200,
+      currency: "usd",
+      hosted_invoice_url: "https://invoice.stripe.com/i/in_1",
+    }),
+  );
+  const response = await request.post(url, { headers: paid.headers, data: paid.body });
+  expect(response.status()).toBe(200);
+  expect(await response.json()).toEqual({ received: true, status: "queued" });
+
+  await expect(async () => {
+    await page.goto("/audience");
+    await expect(page.getByTestId("contact-row")).toContainText("ada@example.com");
+  }).toPass();
+  await expect(page.getByTestId("contact-row")).toContainText("Ada Lovelace");
+  await shot(page, "audience");
+  await page.getByRole("link", { name: "ada@example.com" }).click();
+  leaked.contactPath = new URL(page.url()).pathname;
+  await expect(page.getByText("successfulPayment")).toBeVisible();
+
+  await page.goto("/events");
+  await expect(page.getByTestId("event-row")).toContainText("successfulPayment");
+  await expect(page.getByTestId("event-row")).toContainText("4200");
+  await shot(page, "events");
+
+  // An event the endpoint does not take is ignored, with the reason; replay applies it.
+  const failed = signed(
+    stripeEvent("invoice.payment_failed", {
+      object: "invoice",
+      id: "in_2",
+      customer: "cus_grace",
+      customer_email: "grace@example.com",
+      customer_name: "Grace Hopper",
+      amount_due: 900,
+      currency: "usd",
+    }),
+  );
+  expect((await request.post(url, { headers: failed.headers, data: failed.body })).status()).toBe(200);
+  await page.goto(`${leaked.endpointPath}?status=ignored`);
+  const ignoredRow = page.getByTestId("delivery-row").filter({ hasText: "invoice.payment_failed" });
+  await expect(ignoredRow).toContainText("invoice.payment_failed is not enabled on this endpoint.");
+  await ignoredRow.getByRole("link", { name: "invoice.payment_failed" }).click();
+  leaked.deliveryPath = new URL(page.url()).pathname;
+  await expect(page.getByTestId("payload")).toContainText("grace@example.com");
+  await shot(page, "delivery");
+  await page.getByRole("button", { name: "Replay" }).click();
+  await expect(async () => {
+    await page.reload();
+    await expect(page.locator(".badge").first()).toHaveText("processed");
+  }).toPass();
+  await page.goto("/audience?q=grace");
+  await expect(page.getByTestId("contact-row")).toContainText("grace@example.com");
+
+  // The dashboard's own end-to-end check.
+  await page.goto(leaked.endpointPath!);
+  await page.getByLabel("Event", { exact: true }).selectOption("invoice.paid");
+  await page.getByRole("button", { name: "Send test event" }).click();
+  const result = page.getByTestId("test-event-result");
+  await expect(result).toContainText("Ingest answered 200");
+  await expect(result).toContainText("processed");
+  await expect(result).toContainText("Trigger event: successfulPayment");
+  await shot(page, "test-event");
+
+  // CSV export
+  const csv = await page.request.get("/audience/export");
+  expect(csv.headers()["content-type"]).toContain("text/csv");
+  expect(await csv.text()).toContain('"ada@example.com","Ada","Lovelace","true","Stripe"');
+});
+
+test("another workspace sees none of it and gets 404 on its URLs", async ({ page }) => {
+  await signUp(page, "Eve Else", `eve-${randomBytes(4).toString("hex")}@other.test`, "Other");
+  await page.goto("/audience");
+  await expect(page.getByText("No contacts yet.")).toBeVisible();
+  await page.goto("/events");
+  await expect(page.getByText("No trigger events yet.")).toBeVisible();
+  for (const path of [leaked.endpointPath, leaked.contactPath, leaked.deliveryPath]) {
+    const response = await page.goto(path!);
+    expect(response?.status(), path).toBe(404);
+    await expect(page.getByText("belongs to another workspace")).toBeVisible();
+  }
+  const csv = await page.request.get("/audience/export");
+  expect(await csv.text()).not.toContain("ada@example.com");
+});
+
+test("sign-in says the same for a wrong password and an unknown account, and sign-out ends the session", async ({ page }) => {
+  await page.goto("/sign-in");
+  const attempt = async (email: string) => {
+    await page.getByLabel("Email").fill(email);
+    await page.getByLabel("Password").fill("not the password");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    return (await page.getByRole("alert").textContent())?.trim();
+  };
+  const known = await attempt(owner.email);
+  const unknown = await attempt(`nobody-${randomBytes(4).toString("hex")}@acme.test`);
+  expect(known).toBe(unknown);
+  expect(known).toMatch(/invalid email or password/i);
+
+  await page.getByLabel("Email").fill(owner.email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/endpoints$/);
+  const cookies = await page.context().cookies();
+  const session = cookies.find((cookie) => cookie.name.includes("session_token"));
+  expect(session).toMatchObject({ httpOnly: true, sameSite: "Lax" });
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/sign-in$/);
+  await page.goto("/endpoints");
+  await expect(page).toHaveURL(/\/sign-in$/);
+});

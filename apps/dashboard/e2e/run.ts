@@ -1,0 +1,98 @@
+// `npm run test:browser`: a fresh database and Redis prefix, the real ingest and worker, the built
+// dashboard, all on free ports on loopback; then Playwright against them; then everything removed.
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { createServer } from "node:net";
+import { fileURLToPath } from "node:url";
+import { Redis } from "ioredis";
+import { createMigratedDatabase, dropDatabase } from "@hookloop/db/testing";
+
+const dashboardDir = fileURLToPath(new URL("../", import.meta.url));
+const root = fileURLToPath(new URL("../../../", import.meta.url));
+
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const server = createServer().listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+
+async function waitFor(url: string, child: ChildProcess, name: string) {
+  for (let attempt = 0; attempt < 240; attempt++) {
+    if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}`);
+    try {
+      if ((await fetch(url)).status < 500) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`${name} did not answer at ${url}`);
+}
+
+const database = `hookloop_browser_${randomBytes(4).toString("hex")}`;
+const redisUrl = process.env.HOOKLOOP_TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
+const redisPrefix = `hookloop-browser-${randomBytes(4).toString("hex")}`;
+const [ingestPort, workerPort, dashboardPort] = [await freePort(), await freePort(), await freePort()];
+const ingestUrl = `http://127.0.0.1:${ingestPort}`;
+const dashboardUrl = `http://127.0.0.1:${dashboardPort}`;
+const env: NodeJS.ProcessEnv = {
+  ...process.env,
+  DATABASE_URL: await createMigratedDatabase(database),
+  REDIS_URL: redisUrl,
+  REDIS_PREFIX: redisPrefix,
+  ENCRYPTION_KEYS: `browser:${randomBytes(32).toString("base64")}`,
+  BETTER_AUTH_SECRET: randomBytes(32).toString("base64"),
+  INGEST_PUBLIC_URL: ingestUrl,
+  DASHBOARD_URL: dashboardUrl,
+  LOG_LEVEL: "warn",
+  NEXT_TELEMETRY_DISABLED: "1",
+};
+
+const children: ChildProcess[] = [];
+const start = (command: string, args: string[], cwd: string, extra: NodeJS.ProcessEnv) => {
+  const child = spawn(command, args, { cwd, env: { ...env, ...extra }, stdio: ["ignore", "inherit", "inherit"] });
+  children.push(child);
+  return child;
+};
+
+let status = 1;
+try {
+  const build = spawnSync("npx", ["next", "build"], {
+    cwd: dashboardDir,
+    env: { ...env, NODE_ENV: "production" },
+    stdio: "inherit",
+  });
+  if (build.status !== 0) throw new Error("next build failed");
+  const ingest = start(process.execPath, ["--import", "tsx", "apps/ingest/src/main.ts"], root, {
+    PORT: String(ingestPort),
+    NODE_ENV: "test",
+  });
+  const worker = start(process.execPath, ["--import", "tsx", "apps/worker/src/main.ts"], root, {
+    WORKER_HEALTH_PORT: String(workerPort),
+    RELAY_INTERVAL_MS: "500",
+    NODE_ENV: "test",
+  });
+  const dashboard = start("npx", ["next", "start", "-p", String(dashboardPort), "-H", "127.0.0.1"], dashboardDir, {
+    NODE_ENV: "production",
+  });
+  await waitFor(`${ingestUrl}/readyz`, ingest, "ingest");
+  await waitFor(`http://127.0.0.1:${workerPort}/readyz`, worker, "worker");
+  await waitFor(`${dashboardUrl}/sign-in`, dashboard, "dashboard");
+  status =
+    spawnSync("npx", ["playwright", "test", ...process.argv.slice(2)], { cwd: dashboardDir, env, stdio: "inherit" }).status ?? 1;
+} catch (error) {
+  console.error(error);
+} finally {
+  for (const child of children) child.kill("SIGTERM");
+  await Promise.all(
+    children.map((child) => new Promise((resolve) => (child.exitCode !== null ? resolve(null) : child.once("exit", resolve)))),
+  );
+  await dropDatabase(database).catch(() => undefined);
+  const redis = new Redis(redisUrl);
+  const keys = await redis.keys(`${redisPrefix}:*`);
+  if (keys.length) await redis.del(...keys);
+  redis.disconnect();
+}
+process.exit(status);

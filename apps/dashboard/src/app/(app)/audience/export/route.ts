@@ -1,0 +1,52 @@
+import { listContacts, withWorkspace } from "@hookloop/core";
+import { services } from "@/server/services";
+import { requireWorkspace } from "@/server/session";
+
+const csvCell = (value: unknown) => {
+  const text = value instanceof Date ? value.toISOString() : String(value ?? "");
+  // Quote everything; neutralise spreadsheet formulas.
+  return `"${(/^[=+\-@]/.test(text) ? `'${text}` : text).replaceAll('"', '""')}"`;
+};
+
+/** Every contact of the workspace (matching the search, if any) as CSV, streamed page by page. */
+export async function GET(request: Request) {
+  const { workspace } = await requireWorkspace();
+  const search = new URL(request.url).searchParams.get("q")?.slice(0, 200) || undefined;
+  const encoder = new TextEncoder();
+  const stream = new ReadableStream<Uint8Array>({
+    async start(controller) {
+      controller.enqueue(
+        encoder.encode("email,first_name,last_name,subscribed,source,stripe_customer_id,created_at,updated_at\n"),
+      );
+      let after: string | undefined;
+      do {
+        const page = await withWorkspace(services().db, workspace.id, (tx) =>
+          listContacts(tx, { workspaceId: workspace.id, search, after, limit: 500 }),
+        );
+        const lines = page.contacts.map((contact) =>
+          [
+            contact.email,
+            contact.firstName,
+            contact.lastName,
+            contact.subscribed,
+            contact.source,
+            contact.stripeCustomerId,
+            contact.createdAt,
+            contact.updatedAt,
+          ]
+            .map(csvCell)
+            .join(","),
+        );
+        if (lines.length) controller.enqueue(encoder.encode(`${lines.join("\n")}\n`));
+        after = page.nextCursor ?? undefined;
+      } while (after);
+      controller.close();
+    },
+  });
+  return new Response(stream, {
+    headers: {
+      "content-type": "text/csv; charset=utf-8",
+      "content-disposition": `attachment; filename="hookloop-contacts-${new Date().toISOString().slice(0, 10)}.csv"`,
+    },
+  });
+}

@@ -1,0 +1,48 @@
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { getDelivery } from "@hookloop/core";
+import { requireWorkspace } from "@/server/session";
+import { replayDeliveryAction } from "../../endpoints/actions";
+
+export default async function DeliveryPage({ params }: { params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  if (!/^[0-9a-f-]{36}$/i.test(id)) notFound();
+  const { workspace, inWorkspace } = await requireWorkspace();
+  const delivery = await inWorkspace((tx) => getDelivery(tx, { workspaceId: workspace.id, deliveryId: id }));
+  return (
+    <>
+      <p>
+        <Link href={`/endpoints/${delivery.endpointId}`}>← Endpoint</Link>
+      </p>
+      <h1>
+        <code>{delivery.type}</code>
+      </h1>
+      <div className="panel">
+        <p>
+          <span className={`badge ${delivery.status}`}>{delivery.status}</span> {delivery.reason ?? "Waiting for the worker."}
+        </p>
+        <p className="muted">
+          Stripe event <code>{delivery.stripeEventId}</code> · {delivery.livemode ? "live" : "test"} mode · received{" "}
+          {delivery.receivedAt.toISOString()}
+          {delivery.contact && (
+            <>
+              {" "}
+              · contact <Link href={`/audience/${delivery.contact.id}`}>{delivery.contact.email}</Link>
+            </>
+          )}
+        </p>
+        {(delivery.status === "failed" || delivery.status === "ignored") && (
+          <form action={replayDeliveryAction}>
+            <input type="hidden" name="deliveryId" value={delivery.id} />
+            <input type="hidden" name="back" value={`/deliveries/${delivery.id}`} />
+            <button type="submit">Replay</button>
+          </form>
+        )}
+      </div>
+      <div className="panel">
+        <h2>Payload</h2>
+        <pre data-testid="payload">{JSON.stringify(delivery.payload, null, 2)}</pre>
+      </div>
+    </>
+  );
+}

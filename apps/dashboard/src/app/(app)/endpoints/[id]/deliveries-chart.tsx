@@ -1,0 +1,26 @@
+"use client";
+import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+
+type PerDay = { day: string; queued: number; processed: number; ignored: number; failed: number };
+
+export function DeliveriesChart({ data }: { data: PerDay[] }) {
+  return (
+    <figure style={{ margin: 0 }} aria-label="Deliveries per day by status, last 14 days">
+      <div style={{ width: "100%", height: 180 }}>
+        <ResponsiveContainer>
+          <BarChart data={data.map((row) => ({ ...row, day: row.day.slice(5) }))}>
+            <CartesianGrid strokeDasharray="3 3" vertical={false} />
+            <XAxis dataKey="day" fontSize={12} />
+            <YAxis allowDecimals={false} fontSize={12} width={32} />
+            <Tooltip />
+            <Legend />
+            <Bar dataKey="processed" stackId="s" fill="#16a34a" />
+            <Bar dataKey="queued" stackId="s" fill="#6366f1" />
+            <Bar dataKey="ignored" stackId="s" fill="#d97706" />
+            <Bar dataKey="failed" stackId="s" fill="#dc2626" />
+          </BarChart>
+        </ResponsiveContainer>
+      </div>
+    </figure>
+  );
+}

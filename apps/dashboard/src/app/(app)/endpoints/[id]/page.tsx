@@ -1,0 +1,188 @@
+import Link from "next/link";
+import { countDeliveriesByDay, getEndpoint, listDeliveries } from "@hookloop/core";
+import { endpointUrl } from "@hookloop/config";
+import { stripeEventCatalogue, supportedEventTypes } from "@hookloop/domain";
+import { z } from "zod";
+import { env } from "@/env";
+import { requireWorkspace } from "@/server/session";
+import { replayDeliveryAction, saveSecretAction, saveSettingsAction, sendTestEventAction } from "../actions";
+import { CopyButton } from "./copy-button";
+import { DeliveriesChart } from "./deliveries-chart";
+import { SecretForm } from "./secret-form";
+import { SettingsForm } from "./settings-form";
+import { TestEventForm } from "./test-event-form";
+
+const filters = z.object({
+  status: z.enum(["queued", "processed", "ignored", "failed"]).optional().catch(undefined),
+  type: z.string().max(100).optional().catch(undefined),
+});
+
+export default async function EndpointPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<Record<string, string | undefined>>;
+}) {
+  const { id } = await params;
+  const filter = filters.parse(await searchParams);
+  const { workspace, inWorkspace } = await requireWorkspace();
+  const [endpoint, deliveries, perDay] = await inWorkspace(
+    async (tx) =>
+      [
+        await getEndpoint(tx, { workspaceId: workspace.id, endpointId: id }),
+        await listDeliveries(tx, {
+          workspaceId: workspace.id,
+          endpointId: id,
+          status: filter.status,
+          type: filter.type || undefined,
+          limit: 50,
+        }),
+        await countDeliveriesByDay(tx, { workspaceId: workspace.id, endpointId: id }),
+      ] as const,
+  );
+  const url = endpointUrl(env().INGEST_PUBLIC_URL, endpoint.id);
+  const enabledTypes = endpoint.events.filter((event) => event.enabled).map((event) => event.eventType);
+  const back = `/endpoints/${endpoint.id}`;
+
+  return (
+    <>
+      <p>
+        <Link href="/endpoints">← Endpoints</Link>
+      </p>
+      <h1>{endpoint.name}</h1>
+
+      <section className="panel" aria-labelledby="connect">
+        <h2 id="connect">1. Add this URL in Stripe</h2>
+        <div className="row">
+          <code className="url" data-testid="endpoint-url">
+            {url}
+          </code>
+          <CopyButton text={url} />
+        </div>
+        <ol className="steps">
+          <li>
+            In Stripe, open <strong>Developers → Webhooks</strong> and choose <strong>Add endpoint</strong>.
+          </li>
+          <li>Paste the URL above as the endpoint URL.</li>
+          <li>
+            Under <strong>Select events</strong>, pick{" "}
+            {enabledTypes.length ? enabledTypes.map((type) => <code key={type}>{type} </code>) : "the events you turn on below"}.
+          </li>
+          <li>
+            Save, then choose <strong>Reveal</strong> under <strong>Signing secret</strong> and paste it below.
+          </li>
+        </ol>
+      </section>
+
+      <section className="panel" aria-labelledby="secret">
+        <h2 id="secret">2. Paste Stripe's signing secret</h2>
+        <SecretForm action={saveSecretAction} endpointId={endpoint.id} last4={endpoint.secretLast4} />
+      </section>
+
+      <section className="panel" aria-labelledby="events">
+        <h2 id="events">3. Choose events and name their trigger events</h2>
+        <SettingsForm
+          action={saveSettingsAction}
+          endpointId={endpoint.id}
+          events={supportedEventTypes.map((type) => {
+            const setting = endpoint.events.find((event) => event.eventType === type);
+            return {
+              eventType: type,
+              description: stripeEventCatalogue[type].description,
+              enabled: setting?.enabled ?? false,
+              triggerName: setting?.triggerName ?? "",
+            };
+          })}
+          onCustomerDeleted={endpoint.onCustomerDeleted}
+          syncNames={endpoint.syncNames}
+        />
+      </section>
+
+      <section className="panel" aria-labelledby="test">
+        <h2 id="test">4. Send a test event</h2>
+        <p className="muted">
+          Hookloop signs a realistic Stripe event with this endpoint's secret and posts it to the URL above, just as Stripe would,
+          then shows what happened.
+        </p>
+        <TestEventForm
+          action={sendTestEventAction}
+          endpointId={endpoint.id}
+          eventTypes={supportedEventTypes}
+          hasSecret={Boolean(endpoint.secretLast4)}
+        />
+      </section>
+
+      <section className="panel" aria-labelledby="deliveries">
+        <h2 id="deliveries">Deliveries</h2>
+        <DeliveriesChart data={perDay} />
+        <form className="row" method="get" aria-label="Filter deliveries" style={{ margin: "1rem 0" }}>
+          <label htmlFor="filter-status" style={{ margin: 0 }}>
+            Status
+          </label>
+          <select id="filter-status" name="status" defaultValue={filter.status ?? ""}>
+            <option value="">All</option>
+            <option value="processed">Processed</option>
+            <option value="queued">Queued</option>
+            <option value="ignored">Ignored</option>
+            <option value="failed">Failed</option>
+          </select>
+          <label htmlFor="filter-type" style={{ margin: 0 }}>
+            Type
+          </label>
+          <select id="filter-type" name="type" defaultValue={filter.type ?? ""}>
+            <option value="">All</option>
+            {supportedEventTypes.map((type) => (
+              <option key={type} value={type}>
+                {type}
+              </option>
+            ))}
+          </select>
+          <button type="submit" className="secondary">
+            Filter
+          </button>
+        </form>
+        {deliveries.length === 0 ? (
+          <p className="empty">No deliveries yet. Send a test event above, or trigger one in Stripe.</p>
+        ) : (
+          <table>
+            <thead>
+              <tr>
+                <th>Received</th>
+                <th>Event</th>
+                <th>Status</th>
+                <th>What happened</th>
+                <th></th>
+              </tr>
+            </thead>
+            <tbody>
+              {deliveries.map((delivery) => (
+                <tr key={delivery.id} data-testid="delivery-row">
+                  <td>{delivery.receivedAt.toISOString().replace("T", " ").slice(0, 19)}</td>
+                  <td>
+                    <Link href={`/deliveries/${delivery.id}`}>{delivery.type}</Link>
+                  </td>
+                  <td>
+                    <span className={`badge ${delivery.status}`}>{delivery.status}</span>
+                  </td>
+                  <td>{delivery.reason ?? "Waiting for the worker."}</td>
+                  <td>
+                    {(delivery.status === "failed" || delivery.status === "ignored") && (
+                      <form action={replayDeliveryAction}>
+                        <input type="hidden" name="deliveryId" value={delivery.id} />
+                        <input type="hidden" name="back" value={back} />
+                        <button type="submit" className="secondary">
+                          Replay
+                        </button>
+                      </form>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+    </>
+  );
+}

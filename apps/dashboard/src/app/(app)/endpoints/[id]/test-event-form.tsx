@@ -1,0 +1,74 @@
+"use client";
+import Link from "next/link";
+import { useActionState } from "react";
+import type { TestEventState } from "../actions";
+
+export function TestEventForm({
+  action,
+  endpointId,
+  eventTypes,
+  hasSecret,
+}: {
+  action: (state: TestEventState, form: FormData) => Promise<TestEventState>;
+  endpointId: string;
+  eventTypes: readonly string[];
+  hasSecret: boolean;
+}) {
+  const [state, formAction, pending] = useActionState(action, {});
+  const result = state.result;
+  return (
+    <form action={formAction}>
+      <input type="hidden" name="endpointId" value={endpointId} />
+      <div className="row">
+        <label htmlFor="test-event-type" style={{ margin: 0 }}>
+          Event
+        </label>
+        <select id="test-event-type" name="eventType" defaultValue="invoice.paid">
+          {eventTypes.map((type) => (
+            <option key={type} value={type}>
+              {type}
+            </option>
+          ))}
+        </select>
+        <button type="submit" disabled={pending || !hasSecret}>
+          {pending ? "Sending…" : "Send test event"}
+        </button>
+      </div>
+      {!hasSecret && <p className="muted">Paste the signing secret first: the test event is signed with it.</p>}
+      <div aria-live="polite" data-testid="test-event-result">
+        {state.error && (
+          <p className="error" role="alert">
+            {state.error}
+          </p>
+        )}
+        {result && (
+          <div className="notice" style={{ marginTop: "1rem" }}>
+            <p>
+              Ingest answered <strong>{result.httpStatus}</strong> for <code>{result.eventType}</code>.
+            </p>
+            {result.delivery ? (
+              <>
+                <p>
+                  Delivery: <span className={`badge ${result.delivery.status}`}>{result.delivery.status}</span>{" "}
+                  {result.delivery.reason}
+                </p>
+                {result.delivery.contact && (
+                  <p>
+                    Contact: <Link href={`/audience/${result.delivery.contact.id}`}>{result.delivery.contact.email}</Link>
+                  </p>
+                )}
+                {result.delivery.triggerEvents.map((trigger) => (
+                  <p key={trigger.id}>
+                    Trigger event: <strong>{trigger.name}</strong>
+                  </p>
+                ))}
+              </>
+            ) : (
+              <p>{String(result.answer.message ?? "No delivery was recorded.")}</p>
+            )}
+          </div>
+        )}
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,70 @@
+import Link from "next/link";
+import { listTriggerEvents } from "@hookloop/core";
+import { triggerNameSchema } from "@hookloop/domain";
+import { requireWorkspace } from "@/server/session";
+
+export default async function EventsPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
+  const parsedName = triggerNameSchema.safeParse((await searchParams).name ?? "");
+  const name = parsedName.success ? parsedName.data : undefined;
+  const { workspace, inWorkspace } = await requireWorkspace();
+  const [events, names] = await inWorkspace(
+    async (tx) =>
+      [
+        await listTriggerEvents(tx, { workspaceId: workspace.id, name, limit: 100 }),
+        await tx.triggerEvent.findMany({ distinct: ["name"], select: { name: true }, orderBy: { name: "asc" }, take: 100 }),
+      ] as const,
+  );
+  return (
+    <>
+      <h1>Events</h1>
+      <form method="get" className="row" style={{ margin: "1rem 0" }}>
+        <label htmlFor="name" style={{ margin: 0 }}>
+          Trigger event
+        </label>
+        <select id="name" name="name" defaultValue={name ?? ""}>
+          <option value="">All</option>
+          {names.map((entry) => (
+            <option key={entry.name} value={entry.name}>
+              {entry.name}
+            </option>
+          ))}
+        </select>
+        <button type="submit" className="secondary">
+          Filter
+        </button>
+      </form>
+      <div className="panel">
+        {events.length === 0 ? (
+          <p className="empty">
+            No trigger events yet. Map a Stripe event to a trigger name on an endpoint, then send a test event.
+          </p>
+        ) : (
+          <table>
+            <thead>
+              <tr>
+                <th>Name</th>
+                <th>Contact</th>
+                <th>Properties</th>
+                <th>When</th>
+              </tr>
+            </thead>
+            <tbody>
+              {events.map((event) => (
+                <tr key={event.id} data-testid="event-row">
+                  <td>{event.name}</td>
+                  <td>
+                    <Link href={`/audience/${event.contact.id}`}>{event.contact.email}</Link>
+                  </td>
+                  <td>
+                    <code>{JSON.stringify(event.properties)}</code>
+                  </td>
+                  <td>{event.occurredAt.toISOString().replace("T", " ").slice(0, 19)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,47 @@
+import Link from "next/link";
+import type { ReactNode } from "react";
+import { requireWorkspace } from "@/server/session";
+import { signOut, switchWorkspace } from "../workspace-actions";
+
+export const dynamic = "force-dynamic";
+
+export default async function AppLayout({ children }: { children: ReactNode }) {
+  const { user, workspace, memberships } = await requireWorkspace();
+  return (
+    <div className="shell">
+      <nav className="sidebar" aria-label="Main">
+        <div className="brand">Hookloop</div>
+        <form action={switchWorkspace} aria-label="Switch workspace">
+          <label htmlFor="workspace-switcher" style={{ color: "#b9bccb", fontWeight: 500 }}>
+            Workspace
+          </label>
+          <div className="row">
+            <select id="workspace-switcher" name="workspaceId" defaultValue={workspace.id} style={{ flex: 1 }}>
+              {memberships.map((membership) => (
+                <option key={membership.workspace.id} value={membership.workspace.id}>
+                  {membership.workspace.name}
+                </option>
+              ))}
+            </select>
+            <button type="submit" className="secondary">
+              Go
+            </button>
+          </div>
+        </form>
+        <div>
+          <Link href="/endpoints">Endpoints</Link>
+          <Link href="/audience">Audience</Link>
+          <Link href="/events">Events</Link>
+          <Link href="/settings">Settings</Link>
+        </div>
+        <form action={signOut} style={{ marginTop: "auto" }}>
+          <p style={{ color: "#b9bccb", fontSize: "0.85rem", margin: "0 0 0.4rem" }}>{user.email}</p>
+          <button type="submit" className="secondary">
+            Sign out
+          </button>
+        </form>
+      </nav>
+      <main className="main">{children}</main>
+    </div>
+  );
+}
