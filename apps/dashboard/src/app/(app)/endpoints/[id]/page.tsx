@@ -75,8 +75,8 @@ export default async function EndpointPage({
         </ol>
       </section>
 
-      <section className="panel" aria-labelledby="secret">
-        <h2 id="secret">2. Paste Stripe's signing secret</h2>
+      <section className="panel" aria-labelledby="secret-heading">
+        <h2 id="secret-heading">2. Paste Stripe's signing secret</h2>
         <SecretForm action={saveSecretAction} endpointId={endpoint.id} last4={endpoint.secretLast4} />
       </section>
 
