@@ -1,8 +1,8 @@
 // `npm test`: every test against real Postgres and Redis. Each run works in databases of its own
 // (a migrated template cloned per test file) and Redis keys under its own prefix, so a developer's
-// data is never touched. Extra arguments go to Vitest (`npm test -- packages/domain`).
+// data is never touched. Then the dashboard in a real browser. Extra arguments
+// go to Vitest alone (`npm test -- packages/domain`).
 import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
 import { installIfNeeded, requireServices, root, say } from "./bootstrap.mjs";
 
 installIfNeeded();
@@ -20,8 +20,7 @@ const run = (command, args) => spawnSync(command, args, { cwd: root, stdio: "inh
 const extraArgs = process.argv.slice(2);
 let failed = run("npx", ["vitest", "run", ...extraArgs]) !== 0;
 
-const dashboard = `${root}apps/dashboard/package.json`;
-if (!extraArgs.length && existsSync(dashboard) && JSON.parse(readFileSync(dashboard, "utf8")).scripts?.["test:browser"]) {
+if (!extraArgs.length) {
   say("browser tests (Playwright, Debian's Chromium)");
   failed = run("npm", ["run", "test:browser", "-w", "@hookloop/dashboard"]) !== 0 || failed;
 }

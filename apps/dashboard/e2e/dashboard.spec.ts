@@ -61,7 +61,7 @@ test("a marketer connects Stripe and watches contacts and events arrive", async 
   await expect(page.getByText("Developers → Webhooks")).toBeVisible();
 
   // The signing secret: every usual slip gets a plain message.
-  const secretField = page.getByLabel("Signing secret");
+  const secretField = page.getByLabel("Signing secret", { exact: true });
   const saveSecret = page.getByRole("button", { name: "Save secret" });
   const expectSecretError = async (value: string, message: RegExp) => {
     await secretField.fill(value);
@@ -115,6 +115,7 @@ test("a marketer connects Stripe and watches contacts and events arrive", async 
   await expect(page.getByTestId("contact-row")).toContainText("Ada Lovelace");
   await shot(page, "audience");
   await page.getByRole("link", { name: "ada@example.com" }).click();
+  await expect(page).toHaveURL(/\/audience\/[^/]+$/);
   leaked.contactPath = new URL(page.url()).pathname;
   await expect(page.getByText("successfulPayment")).toBeVisible();
 
@@ -140,6 +141,7 @@ test("a marketer connects Stripe and watches contacts and events arrive", async 
   const ignoredRow = page.getByTestId("delivery-row").filter({ hasText: "invoice.payment_failed" });
   await expect(ignoredRow).toContainText("invoice.payment_failed is not enabled on this endpoint.");
   await ignoredRow.getByRole("link", { name: "invoice.payment_failed" }).click();
+  await expect(page).toHaveURL(/\/deliveries\/[^/]+$/);
   leaked.deliveryPath = new URL(page.url()).pathname;
   await expect(page.getByTestId("payload")).toContainText("grace@example.com");
   await shot(page, "delivery");
@@ -183,12 +185,14 @@ test("another workspace sees none of it and gets 404 on its URLs", async ({ page
 });
 
 test("sign-in says the same for a wrong password and an unknown account, and sign-out ends the session", async ({ page }) => {
-  await page.goto("/sign-in");
   const attempt = async (email: string) => {
+    await page.goto("/sign-in");
     await page.getByLabel("Email").fill(email);
     await page.getByLabel("Password").fill("not the password");
     await page.getByRole("button", { name: "Sign in" }).click();
-    return (await page.getByRole("alert").textContent())?.trim();
+    const error = page.locator("#auth-error");
+    await expect(error).toBeVisible();
+    return (await error.textContent())?.trim();
   };
   const known = await attempt(owner.email);
   const unknown = await attempt(`nobody-${randomBytes(4).toString("hex")}@acme.test`);

@@ -1,5 +1,5 @@
 "use client";
-import { useActionState } from "react";
+import { useFormAction } from "./use-form-action";
 import type { FormState } from "./form-state";
 
 export function WorkspaceForm({
@@ -9,9 +9,9 @@ export function WorkspaceForm({
   action: (state: FormState, form: FormData) => Promise<FormState>;
   submitLabel: string;
 }) {
-  const [state, formAction, pending] = useActionState(action, {});
+  const { state, pending, formProps } = useFormAction(action);
   return (
-    <form action={formAction} className="panel">
+    <form {...formProps} className="panel">
       <div className="field">
         <label htmlFor="workspace-name">Workspace name</label>
         <input

@@ -1,7 +1,7 @@
-import Link from "next/link";
 import type { ReactNode } from "react";
 import { requireWorkspace } from "@/server/session";
 import { signOut, switchWorkspace } from "../workspace-actions";
+import { NavLink } from "./nav-link";
 
 export const dynamic = "force-dynamic";
 
@@ -29,10 +29,10 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
           </div>
         </form>
         <div>
-          <Link href="/endpoints">Endpoints</Link>
-          <Link href="/audience">Audience</Link>
-          <Link href="/events">Events</Link>
-          <Link href="/settings">Settings</Link>
+          <NavLink href="/endpoints">Endpoints</NavLink>
+          <NavLink href="/audience">Audience</NavLink>
+          <NavLink href="/events">Events</NavLink>
+          <NavLink href="/settings">Settings</NavLink>
         </div>
         <form action={signOut} style={{ marginTop: "auto" }}>
           <p style={{ color: "#b9bccb", fontSize: "0.85rem", margin: "0 0 0.4rem" }}>{user.email}</p>

@@ -1,11 +1,11 @@
 "use client";
-import { useActionState } from "react";
+import { useFormAction } from "../../use-form-action";
 import type { FormState } from "../../form-state";
 
 export function CreateEndpointForm({ action }: { action: (state: FormState, form: FormData) => Promise<FormState> }) {
-  const [state, formAction, pending] = useActionState(action, {});
+  const { state, pending, formProps } = useFormAction(action);
   return (
-    <form action={formAction} className="panel">
+    <form {...formProps} className="panel">
       <h2>New endpoint</h2>
       <div className="field">
         <label htmlFor="endpoint-name">Name</label>

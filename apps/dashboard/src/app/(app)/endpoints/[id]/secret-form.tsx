@@ -1,5 +1,6 @@
 "use client";
-import { useActionState } from "react";
+import { useEffect, useRef } from "react";
+import { useFormAction } from "../../../use-form-action";
 import type { FormState } from "../../../form-state";
 
 export function SecretForm({
@@ -11,10 +12,15 @@ export function SecretForm({
   endpointId: string;
   last4: string | null;
 }) {
-  const [state, formAction, pending] = useActionState(action, {});
+  const { state, pending, formProps } = useFormAction(action);
   const error = state.fieldErrors?.secret ?? state.error;
+  const form = useRef<HTMLFormElement>(null);
+  // A saved secret leaves the field: it is never shown again.
+  useEffect(() => {
+    if (state.ok) form.current?.reset();
+  }, [state]);
   return (
-    <form action={formAction}>
+    <form ref={form} {...formProps}>
       <input type="hidden" name="endpointId" value={endpointId} />
       <p className="muted">
         {last4 ? (

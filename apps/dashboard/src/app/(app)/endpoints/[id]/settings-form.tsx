@@ -1,5 +1,5 @@
 "use client";
-import { useActionState } from "react";
+import { useFormAction } from "../../../use-form-action";
 import type { FormState } from "../../../form-state";
 
 type EventRow = { eventType: string; description: string; enabled: boolean; triggerName: string };
@@ -17,9 +17,9 @@ export function SettingsForm({
   onCustomerDeleted: "delete" | "unsubscribe";
   syncNames: boolean;
 }) {
-  const [state, formAction, pending] = useActionState(action, {});
+  const { state, pending, formProps } = useFormAction(action);
   return (
-    <form action={formAction}>
+    <form {...formProps}>
       <input type="hidden" name="endpointId" value={endpointId} />
       <table>
         <thead>

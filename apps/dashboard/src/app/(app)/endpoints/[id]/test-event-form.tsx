@@ -1,6 +1,6 @@
 "use client";
 import Link from "next/link";
-import { useActionState } from "react";
+import { useFormAction } from "../../../use-form-action";
 import type { TestEventState } from "../actions";
 
 export function TestEventForm({
@@ -14,10 +14,10 @@ export function TestEventForm({
   eventTypes: readonly string[];
   hasSecret: boolean;
 }) {
-  const [state, formAction, pending] = useActionState(action, {});
+  const { state, pending, formProps } = useFormAction(action);
   const result = state.result;
   return (
-    <form action={formAction}>
+    <form {...formProps}>
       <input type="hidden" name="endpointId" value={endpointId} />
       <div className="row">
         <label htmlFor="test-event-type" style={{ margin: 0 }}>

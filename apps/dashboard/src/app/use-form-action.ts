@@ -1,0 +1,18 @@
+"use client";
+import { startTransition, useActionState, type FormEvent } from "react";
+
+/**
+ * A server action bound to a form that keeps what the user typed. React resets a form once its
+ * `action` has run, which would throw away the very input a validation message is about (and a
+ * toggled checkbox with it); submitting through `onSubmit` keeps the fields as they are. Without
+ * JavaScript the plain `action` still posts the form.
+ */
+export function useFormAction<State extends object>(action: (state: State, form: FormData) => Promise<State>) {
+  const [state, formAction, pending] = useActionState<State, FormData>(action, {} as Awaited<State>);
+  const onSubmit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const data = new FormData(event.currentTarget, (event.nativeEvent as SubmitEvent).submitter);
+    startTransition(() => formAction(data));
+  };
+  return { state, pending, formProps: { action: formAction, onSubmit } };
+}
