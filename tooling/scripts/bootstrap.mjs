@@ -82,3 +82,17 @@ export async function requireServices({ databaseUrl, redisUrl }) {
     process.exit(1);
   }
 }
+
+/**
+ * Points the test kit at the machine's services (the admin database it creates its own databases
+ * from, and Redis) and exits with a plain explanation when they are not reachable.
+ */
+export async function prepareTestServices() {
+  const adminUrl = new URL(
+    process.env.HOOKLOOP_TEST_ADMIN_DATABASE_URL ?? process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres",
+  );
+  adminUrl.pathname = "/postgres";
+  process.env.HOOKLOOP_TEST_ADMIN_DATABASE_URL = adminUrl.toString();
+  process.env.HOOKLOOP_TEST_REDIS_URL ??= process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+  await requireServices({ databaseUrl: adminUrl.toString(), redisUrl: process.env.HOOKLOOP_TEST_REDIS_URL });
+}

@@ -1,25 +1,17 @@
 // `npm test`: every test against real Postgres and Redis. Each run works in databases of its own
 // (a migrated template cloned per test file) and Redis keys under its own prefix, so a developer's
-// data is never touched. Then the dashboard in a real browser. Extra arguments
-// go to Vitest alone (`npm test -- packages/domain`).
+// data is never touched. Then the dashboard in a real browser. Extra arguments go to Vitest alone
+// (`npm test -- packages/domain`).
 import { spawnSync } from "node:child_process";
-import { installIfNeeded, requireServices, root, say } from "./bootstrap.mjs";
+import { installIfNeeded, prepareTestServices, root, say } from "./bootstrap.mjs";
 
 installIfNeeded();
-
-const adminUrl = new URL(
-  process.env.HOOKLOOP_TEST_ADMIN_DATABASE_URL ?? process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres",
-);
-adminUrl.pathname = "/postgres";
-process.env.HOOKLOOP_TEST_ADMIN_DATABASE_URL = adminUrl.toString();
-process.env.HOOKLOOP_TEST_REDIS_URL ??= process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
-await requireServices({ databaseUrl: adminUrl.toString(), redisUrl: process.env.HOOKLOOP_TEST_REDIS_URL });
+await prepareTestServices();
 
 const run = (command, args) => spawnSync(command, args, { cwd: root, stdio: "inherit", env: process.env }).status ?? 1;
 
 const extraArgs = process.argv.slice(2);
 let failed = run("npx", ["vitest", "run", ...extraArgs]) !== 0;
-
 if (!extraArgs.length) {
   say("browser tests (Playwright, Debian's Chromium)");
   failed = run("npm", ["run", "test:browser", "-w", "@hookloop/dashboard"]) !== 0 || failed;

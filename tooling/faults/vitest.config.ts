@@ -1,0 +1,13 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    root: new URL("../../", import.meta.url).pathname,
+    include: ["tooling/faults/**/*.faults.ts"],
+    globalSetup: ["packages/testing/src/global-setup.ts"],
+    testTimeout: 300_000,
+    hookTimeout: 120_000,
+    // Faults are timed against real processes: one file at a time keeps them from starving each other.
+    fileParallelism: false,
+  },
+});
