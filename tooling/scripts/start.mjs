@@ -1,6 +1,7 @@
-// `npm start`: installs what is missing, prepares the database, starts every service and prints
-// where to find them. Ctrl-C stops them all.
+// `npm start`: installs what is missing, prepares the database, builds the dashboard when its
+// sources changed, starts every service and prints where to find them. Ctrl-C stops them all.
 import { execFileSync, spawn } from "node:child_process";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import { installIfNeeded, loadDotEnv, requireServices, root, say } from "./bootstrap.mjs";
 
 installIfNeeded();
@@ -23,7 +24,35 @@ await admin.end();
 
 execFileSync("npm", ["run", "--silent", "db:migrate"], { cwd: root, stdio: "inherit" });
 
+const dashboardDir = `${root}apps/dashboard/`;
+const nextBin = `${root}node_modules/next/dist/bin/next`;
+
+/** The newest modification time of any file the dashboard's build reads. */
+function newestSource() {
+  const sources = ["apps/dashboard/src", "apps/dashboard/next.config.ts", "apps/dashboard/package.json", "package-lock.json"];
+  for (const name of readdirSync(`${root}packages`)) sources.push(`packages/${name}/src`);
+  let newest = 0;
+  for (const source of sources) {
+    const path = `${root}${source}`;
+    if (!existsSync(path)) continue;
+    const files = statSync(path).isDirectory() ? readdirSync(path, { recursive: true }).map((file) => `${path}/${file}`) : [path];
+    for (const file of files) newest = Math.max(newest, statSync(file).mtimeMs);
+  }
+  return newest;
+}
+
+const buildId = `${dashboardDir}.next/BUILD_ID`;
+if (!existsSync(buildId) || statSync(buildId).mtimeMs < newestSource()) {
+  say("building the dashboard (first run, or its sources changed)…");
+  execFileSync(process.execPath, [nextBin, "build"], {
+    cwd: dashboardDir,
+    env: { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" },
+    stdio: "inherit",
+  });
+}
+
 const ingestPort = new URL(process.env.INGEST_PUBLIC_URL).port || "3100";
+const dashboardPort = new URL(process.env.DASHBOARD_URL).port || "3000";
 const services = [
   {
     name: "ingest",
@@ -32,15 +61,22 @@ const services = [
     health: `http://127.0.0.1:${ingestPort}/readyz`,
   },
   { name: "worker", args: ["--import", "tsx", "apps/worker/src/main.ts"], env: {}, health: "http://127.0.0.1:3101/readyz" },
+  {
+    name: "dashboard",
+    args: [nextBin, "start", "-p", dashboardPort],
+    cwd: dashboardDir,
+    env: { NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" },
+    health: `http://127.0.0.1:${dashboardPort}/sign-in`,
+  },
 ];
 
 const children = services.map((service) => {
   const child = spawn(process.execPath, service.args, {
-    cwd: root,
+    cwd: service.cwd ?? root,
     env: { ...process.env, ...service.env },
     stdio: ["ignore", "pipe", "pipe"],
   });
-  const prefix = `${service.name.padEnd(7)}| `;
+  const prefix = `${service.name.padEnd(9)}| `;
   for (const stream of [child.stdout, child.stderr]) {
     let buffered = "";
     stream.on("data", (chunk) => {
@@ -89,7 +125,8 @@ for (const service of services) {
   }
 }
 say("Hookloop is running:");
-say(`  ingest (paste endpoint URLs into Stripe)  ${process.env.INGEST_PUBLIC_URL}`);
-say(`  worker health                            http://127.0.0.1:3101/readyz`);
-say("Create a workspace and endpoint:  npm run hookloop -- help");
+say(`  dashboard (sign up here first)            ${process.env.DASHBOARD_URL}`);
+say(`  ingest (the URLs you paste into Stripe)   ${process.env.INGEST_PUBLIC_URL}`);
+say(`  worker health                             http://127.0.0.1:3101/readyz`);
+say("Admin from the terminal:  npm run hookloop -- help");
 say("Ctrl-C stops everything.");
