@@ -29,7 +29,7 @@ function stripeEvent(type: string, object: Record<string, unknown>) {
   };
 }
 
-async function signUp(page: Page, name: string, email: string, workspace: string) {
+async function createAccount(page: Page, name: string, email: string) {
   await page.goto("/");
   await expect(page).toHaveURL(/\/sign-up$/);
   await page.getByLabel("Your name").fill(name);
@@ -37,6 +37,10 @@ async function signUp(page: Page, name: string, email: string, workspace: string
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Create account" }).click();
   await expect(page).toHaveURL(/\/onboarding$/);
+}
+
+async function signUp(page: Page, name: string, email: string, workspace: string) {
+  await createAccount(page, name, email);
   await page.getByLabel("Workspace name").fill(workspace);
   await page.getByRole("button", { name: "Create workspace" }).click();
   await expect(page).toHaveURL(/\/endpoints$/);
@@ -110,7 +114,7 @@ test("a marketer connects Stripe and watches contacts and events arrive", async 
 
   await expect(async () => {
     await page.goto("/audience");
-    await expect(page.getByTestId("contact-row")).toContainText("ada@example.com");
+    await expect(page.getByTestId("contact-row")).toContainText("ada@example.com", { timeout: 1_000 });
   }).toPass();
   await expect(page.getByTestId("contact-row")).toContainText("Ada Lovelace");
   await shot(page, "audience");
@@ -148,7 +152,7 @@ test("a marketer connects Stripe and watches contacts and events arrive", async 
   await page.getByRole("button", { name: "Replay" }).click();
   await expect(async () => {
     await page.reload();
-    await expect(page.locator(".badge").first()).toHaveText("processed");
+    await expect(page.locator(".badge").first()).toHaveText("processed", { timeout: 1_000 });
   }).toPass();
   await page.goto("/audience?q=grace");
   await expect(page.getByTestId("contact-row")).toContainText("grace@example.com");
@@ -167,6 +171,31 @@ test("a marketer connects Stripe and watches contacts and events arrive", async 
   const csv = await page.request.get("/audience/export");
   expect(csv.headers()["content-type"]).toContain("text/csv");
   expect(await csv.text()).toContain('"ada@example.com","Ada","Lovelace","true","Stripe"');
+});
+
+test("an invited teammate joins the workspace and sees its audience", async ({ page }) => {
+  await page.goto("/sign-in");
+  await page.getByLabel("Email").fill(owner.email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/endpoints$/);
+  await page.goto("/settings");
+  const teammate = `tom-${randomBytes(4).toString("hex")}@acme.test`;
+  await page.getByLabel("Email", { exact: true }).fill(teammate);
+  await page.getByRole("button", { name: "Invite" }).click();
+  await expect(page.getByText(`Invited ${teammate}. They join by signing up with that email.`)).toBeVisible();
+  await expect(page.getByLabel("Email", { exact: true })).toHaveValue("");
+  await shot(page, "settings");
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/sign-in$/);
+
+  await createAccount(page, "Tom Teammate", teammate);
+  await expect(page.getByText("You are invited to Acme.")).toBeVisible();
+  await page.getByRole("button", { name: "Join" }).click();
+  await expect(page).toHaveURL(/\/endpoints$/);
+  await expect(page.getByRole("link", { name: "Stripe live" })).toBeVisible();
+  await page.goto("/audience");
+  await expect(page.getByTestId("contact-row").filter({ hasText: "ada@example.com" })).toBeVisible();
 });
 
 test("another workspace sees none of it and gets 404 on its URLs", async ({ page }) => {

@@ -46,7 +46,7 @@ const env: NodeJS.ProcessEnv = {
   BETTER_AUTH_SECRET: randomBytes(32).toString("base64"),
   INGEST_PUBLIC_URL: ingestUrl,
   DASHBOARD_URL: dashboardUrl,
-  LOG_LEVEL: "warn",
+  LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
   NEXT_TELEMETRY_DISABLED: "1",
 };
 

@@ -3,7 +3,7 @@ import { useFormAction } from "../../use-form-action";
 import type { FormState } from "../../form-state";
 
 export function InviteForm({ action }: { action: (state: FormState, form: FormData) => Promise<FormState> }) {
-  const { state, pending, formProps } = useFormAction(action);
+  const { state, pending, formProps } = useFormAction(action, { resetOnSuccess: true });
   return (
     <form {...formProps} className="panel">
       <h2>Invite a member</h2>

@@ -1,5 +1,4 @@
 "use client";
-import { useEffect, useRef } from "react";
 import { useFormAction } from "../../../use-form-action";
 import type { FormState } from "../../../form-state";
 
@@ -12,15 +11,10 @@ export function SecretForm({
   endpointId: string;
   last4: string | null;
 }) {
-  const { state, pending, formProps } = useFormAction(action);
+  const { state, pending, formProps } = useFormAction(action, { resetOnSuccess: true });
   const error = state.fieldErrors?.secret ?? state.error;
-  const form = useRef<HTMLFormElement>(null);
-  // A saved secret leaves the field: it is never shown again.
-  useEffect(() => {
-    if (state.ok) form.current?.reset();
-  }, [state]);
   return (
-    <form ref={form} {...formProps}>
+    <form {...formProps}>
       <input type="hidden" name="endpointId" value={endpointId} />
       <p className="muted">
         {last4 ? (
