@@ -14,10 +14,10 @@ export function DeliveriesChart({ data }: { data: PerDay[] }) {
             <YAxis allowDecimals={false} fontSize={12} width={32} />
             <Tooltip />
             <Legend />
-            <Bar dataKey="processed" stackId="s" fill="#16a34a" />
-            <Bar dataKey="queued" stackId="s" fill="#6366f1" />
-            <Bar dataKey="ignored" stackId="s" fill="#d97706" />
-            <Bar dataKey="failed" stackId="s" fill="#dc2626" />
+            <Bar dataKey="processed" stackId="s" isAnimationActive={false} fill="#16a34a" />
+            <Bar dataKey="queued" stackId="s" isAnimationActive={false} fill="#6366f1" />
+            <Bar dataKey="ignored" stackId="s" isAnimationActive={false} fill="#d97706" />
+            <Bar dataKey="failed" stackId="s" isAnimationActive={false} fill="#dc2626" />
           </BarChart>
         </ResponsiveContainer>
       </div>
