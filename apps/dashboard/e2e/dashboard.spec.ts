@@ -240,3 +240,24 @@ test("sign-in says the same for a wrong password and an unknown account, and sig
   await page.goto("/endpoints");
   await expect(page).toHaveURL(/\/sign-in$/);
 });
+
+test("sign-in attempts are limited, and a sign-in posted from another origin is refused", async ({ page, request }) => {
+  const crossOrigin = await request.post("/api/auth/sign-in/email", {
+    headers: { origin: "https://evil.example", "content-type": "application/json" },
+    data: { email: owner.email, password },
+  });
+  expect(crossOrigin.status()).toBe(403);
+  expect((await crossOrigin.headersArray()).some(({ name }) => name.toLowerCase() === "set-cookie")).toBe(false);
+
+  await page.goto("/sign-in");
+  let message: string | undefined;
+  for (let attempt = 0; attempt < 6 && !message?.includes("Too many"); attempt++) {
+    await page.getByLabel("Email").fill(owner.email);
+    await page.getByLabel("Password").fill("still not the password");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect(page.getByRole("button", { name: "Sign in" })).toBeEnabled();
+    message = (await page.locator("#auth-error").textContent())?.trim();
+  }
+  expect(message).toBe("Too many attempts. Wait a minute and try again.");
+});
+
