@@ -9,7 +9,8 @@ export function createDeliveryHandler(db: Db, logger: Logger) {
     const { deliveryId, workspaceId } = payload;
     try {
       const outcome = await applyDelivery(db, { deliveryId, workspaceId });
-      logger.info({ deliveryId, ...outcome }, "delivery applied");
+      // The reason names the contact's email: it stays in the database, where erasure can reach it.
+      logger.info({ deliveryId, status: outcome.status }, "delivery applied");
     } catch (error) {
       const lastAttempt = attempt.attemptsMade + 1 >= attempt.attemptsAllowed;
       const reason =
