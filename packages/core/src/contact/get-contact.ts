@@ -1,9 +1,10 @@
 import type { DbClient } from "@hookloop/db/client";
 import { NotFoundError } from "../errors";
+import { requireUuid } from "../ids";
 
 /** One contact with its trigger events and the deliveries that changed it. Run inside withWorkspace. */
 export async function getContact(tx: DbClient, options: { workspaceId: string; contactId: string }) {
-  if (!/^[0-9a-f-]{36}$/i.test(options.contactId)) throw new NotFoundError("contact");
+  requireUuid(options.contactId, "contact");
   const contact = await tx.contact.findFirst({
     where: { id: options.contactId, workspaceId: options.workspaceId },
     include: {

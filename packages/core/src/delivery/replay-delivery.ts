@@ -1,14 +1,16 @@
 import type { DbClient } from "@hookloop/db/client";
 import type { TypedQueue } from "@hookloop/queue";
 import { InvalidInputError, NotFoundError } from "../errors";
+import { requireUuid } from "../ids";
 
 export type ReplayDeliveryOptions = { workspaceId: string; deliveryId: string };
 
 /**
  * Puts a failed or ignored delivery back in the queue, to be applied once more. Trigger events are
- * unique per Stripe event and name, so a replay never fires one twice.
+ * unique per Stripe event and name, so a replay never fires one twice. Run inside withWorkspace.
  */
 export async function replayDelivery(db: DbClient, queue: TypedQueue<"deliveries">, options: ReplayDeliveryOptions) {
+  requireUuid(options.deliveryId, "delivery");
   const delivery = await db.delivery.findFirst({
     where: { id: options.deliveryId, workspaceId: options.workspaceId },
     select: { id: true, status: true },
@@ -20,13 +22,9 @@ export async function replayDelivery(db: DbClient, queue: TypedQueue<"deliveries
   // A failed job is kept for inspection under the delivery's id; make room for the new one.
   await queue.queue.remove(delivery.id);
   await db.delivery.update({ where: { id: delivery.id }, data: { status: "queued", reason: "Replayed.", processedAt: null } });
-  await db.deliveryOutbox.upsert({
-    where: { deliveryId: delivery.id },
-    create: { deliveryId: delivery.id, workspaceId: options.workspaceId },
-    update: {},
-  });
-  // Should Redis refuse, the outbox row stays and the relay queues the replay.
+  // The job may reach a worker before this transaction commits: the worker's claim waits on the
+  // row lock taken above and then sees `queued`. Should Redis refuse, the transaction rolls back
+  // and the delivery stays as it was, to be replayed again.
   await queue.add(delivery.id, { deliveryId: delivery.id, workspaceId: options.workspaceId });
-  await db.deliveryOutbox.deleteMany({ where: { deliveryId: delivery.id } });
   return { id: delivery.id, status: "queued" as const };
 }

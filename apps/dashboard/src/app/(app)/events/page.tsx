@@ -1,7 +1,7 @@
-import Link from "next/link";
 import { listTriggerEvents } from "@hookloop/core";
 import { triggerNameSchema } from "@hookloop/domain";
 import { requireWorkspace } from "@/server/session";
+import { TriggerEventsTable } from "../tables";
 
 export default async function EventsPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
   const parsedName = triggerNameSchema.safeParse((await searchParams).name ?? "");
@@ -39,30 +39,7 @@ export default async function EventsPage({ searchParams }: { searchParams: Promi
             No trigger events yet. Map a Stripe event to a trigger name on an endpoint, then send a test event.
           </p>
         ) : (
-          <table>
-            <thead>
-              <tr>
-                <th>Name</th>
-                <th>Contact</th>
-                <th>Properties</th>
-                <th>When</th>
-              </tr>
-            </thead>
-            <tbody>
-              {events.map((event) => (
-                <tr key={event.id} data-testid="event-row">
-                  <td>{event.name}</td>
-                  <td>
-                    <Link href={`/audience/${event.contact.id}`}>{event.contact.email}</Link>
-                  </td>
-                  <td>
-                    <code>{JSON.stringify(event.properties)}</code>
-                  </td>
-                  <td>{event.occurredAt.toISOString().replace("T", " ").slice(0, 19)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <TriggerEventsTable events={events} />
         )}
       </div>
     </>

@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { getContact } from "@hookloop/core";
 import { requireWorkspace } from "@/server/session";
+import { DeliveriesTable, TriggerEventsTable } from "../../tables";
 
 export default async function ContactPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
@@ -27,54 +28,12 @@ export default async function ContactPage({ params }: { params: Promise<{ id: st
         {contact.triggerEvents.length === 0 ? (
           <p className="empty">No trigger events for this contact yet.</p>
         ) : (
-          <table>
-            <thead>
-              <tr>
-                <th>Name</th>
-                <th>Properties</th>
-                <th>When</th>
-              </tr>
-            </thead>
-            <tbody>
-              {contact.triggerEvents.map((event) => (
-                <tr key={event.id}>
-                  <td>{event.name}</td>
-                  <td>
-                    <code>{JSON.stringify(event.properties)}</code>
-                  </td>
-                  <td>{event.occurredAt.toISOString().replace("T", " ").slice(0, 19)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <TriggerEventsTable events={contact.triggerEvents} />
         )}
       </div>
       <div className="panel">
         <h2>Deliveries that changed this contact</h2>
-        <table>
-          <thead>
-            <tr>
-              <th>Received</th>
-              <th>Event</th>
-              <th>Status</th>
-              <th>What happened</th>
-            </tr>
-          </thead>
-          <tbody>
-            {contact.deliveries.map((delivery) => (
-              <tr key={delivery.id}>
-                <td>{delivery.receivedAt.toISOString().replace("T", " ").slice(0, 19)}</td>
-                <td>
-                  <Link href={`/deliveries/${delivery.id}`}>{delivery.type}</Link>
-                </td>
-                <td>
-                  <span className={`badge ${delivery.status}`}>{delivery.status}</span>
-                </td>
-                <td>{delivery.reason}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DeliveriesTable deliveries={contact.deliveries} />
       </div>
     </>
   );

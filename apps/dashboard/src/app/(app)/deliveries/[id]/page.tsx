@@ -1,12 +1,11 @@
 import Link from "next/link";
-import { notFound } from "next/navigation";
 import { getDelivery } from "@hookloop/core";
 import { requireWorkspace } from "@/server/session";
 import { replayDeliveryAction } from "../../endpoints/actions";
+import { timestamp } from "../../tables";
 
 export default async function DeliveryPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
-  if (!/^[0-9a-f-]{36}$/i.test(id)) notFound();
   const { workspace, inWorkspace } = await requireWorkspace();
   const delivery = await inWorkspace((tx) => getDelivery(tx, { workspaceId: workspace.id, deliveryId: id }));
   return (
@@ -23,7 +22,7 @@ export default async function DeliveryPage({ params }: { params: Promise<{ id: s
         </p>
         <p className="muted">
           Stripe event <code>{delivery.stripeEventId}</code> · {delivery.livemode ? "live" : "test"} mode · received{" "}
-          {delivery.receivedAt.toISOString()}
+          {timestamp(delivery.receivedAt)}
           {delivery.contact && (
             <>
               {" "}

@@ -5,7 +5,8 @@ import { stripeEventCatalogue, supportedEventTypes } from "@hookloop/domain";
 import { z } from "zod";
 import { env } from "@/env";
 import { requireWorkspace } from "@/server/session";
-import { replayDeliveryAction, saveSecretAction, saveSettingsAction, sendTestEventAction } from "../actions";
+import { saveSecretAction, saveSettingsAction, sendTestEventAction } from "../actions";
+import { DeliveriesTable } from "../../tables";
 import { CopyButton } from "./copy-button";
 import { DeliveriesChart } from "./deliveries-chart";
 import { SecretForm } from "./secret-form";
@@ -145,42 +146,7 @@ export default async function EndpointPage({
         {deliveries.length === 0 ? (
           <p className="empty">No deliveries yet. Send a test event above, or trigger one in Stripe.</p>
         ) : (
-          <table>
-            <thead>
-              <tr>
-                <th>Received</th>
-                <th>Event</th>
-                <th>Status</th>
-                <th>What happened</th>
-                <th></th>
-              </tr>
-            </thead>
-            <tbody>
-              {deliveries.map((delivery) => (
-                <tr key={delivery.id} data-testid="delivery-row">
-                  <td>{delivery.receivedAt.toISOString().replace("T", " ").slice(0, 19)}</td>
-                  <td>
-                    <Link href={`/deliveries/${delivery.id}`}>{delivery.type}</Link>
-                  </td>
-                  <td>
-                    <span className={`badge ${delivery.status}`}>{delivery.status}</span>
-                  </td>
-                  <td>{delivery.reason ?? "Waiting for the worker."}</td>
-                  <td>
-                    {(delivery.status === "failed" || delivery.status === "ignored") && (
-                      <form action={replayDeliveryAction}>
-                        <input type="hidden" name="deliveryId" value={delivery.id} />
-                        <input type="hidden" name="back" value={back} />
-                        <button type="submit" className="secondary">
-                          Replay
-                        </button>
-                      </form>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <DeliveriesTable deliveries={deliveries} replayReturnsTo={back} />
         )}
       </section>
     </>

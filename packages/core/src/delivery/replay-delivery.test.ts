@@ -1,0 +1,86 @@
+// Replay from the dashboard: an ignored or failed delivery goes back to the queue and is applied
+// once; anything else is refused with the reason.
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { Redis } from "ioredis";
+import { createDb, type Db } from "@hookloop/db/client";
+import { openQueue, type TypedQueue } from "@hookloop/queue";
+import { SecretBox, parseKeyring } from "@hookloop/secrets";
+import { createTestEnvironment, recordTestDelivery, stripeEvent, type TestEnvironment } from "@hookloop/testing";
+import { InvalidInputError, NotFoundError } from "../errors";
+import { createEndpoint } from "../endpoint/create-endpoint";
+import { createWorkspace } from "../workspace/create-workspace";
+import { withWorkspace } from "../workspace/with-workspace";
+import { applyDelivery } from "./apply-delivery";
+import { replayDelivery } from "./replay-delivery";
+
+let environment: TestEnvironment;
+let db: Db;
+let appDb: Db;
+let redis: Redis;
+let queue: TypedQueue<"deliveries">;
+
+beforeAll(async () => {
+  environment = await createTestEnvironment();
+  db = createDb({ connectionString: environment.databaseUrl, max: 2 });
+  appDb = createDb({ connectionString: environment.databaseUrl, max: 2, role: "hookloop_app" });
+  redis = new Redis(environment.redisUrl);
+  queue = openQueue("deliveries", { connection: redis, prefix: environment.redisPrefix });
+});
+afterAll(async () => {
+  await queue.queue.close();
+  redis.disconnect();
+  await db.$disconnect();
+  await appDb.$disconnect();
+  await environment.cleanup();
+});
+
+async function ignoredDelivery() {
+  const workspace = await createWorkspace(db, { name: "Acme" });
+  const box = new SecretBox(parseKeyring(environment.encryptionKeys));
+  const endpoint = await createEndpoint(db, box, {
+    workspaceId: workspace.id,
+    name: "Stripe",
+    enable: [{ eventType: "invoice.paid", triggerName: "successfulPayment" }],
+  });
+  const event = stripeEvent("invoice.paid", { customerId: "cus_1", email: "ada@example.com" });
+  const delivery = await recordTestDelivery(db, { workspaceId: workspace.id, endpointId: endpoint.id, event });
+  await db.delivery.update({ where: { id: delivery.id }, data: { status: "ignored", reason: "invoice.paid was not enabled." } });
+  const replay = (deliveryId = delivery.id, workspaceId = workspace.id) =>
+    withWorkspace(appDb, workspaceId, (tx) => replayDelivery(tx, queue, { workspaceId, deliveryId }));
+  const apply = () => applyDelivery(appDb, { deliveryId: delivery.id, workspaceId: workspace.id });
+  return { workspace, delivery, replay, apply };
+}
+
+it("an ignored delivery is queued again and, once applied, fires its trigger once", async () => {
+  const { workspace, delivery, replay, apply } = await ignoredDelivery();
+  expect(await replay()).toEqual({ id: delivery.id, status: "queued" });
+  expect(await db.delivery.findUniqueOrThrow({ where: { id: delivery.id } })).toMatchObject({
+    status: "queued",
+    reason: "Replayed.",
+  });
+  expect(await queue.queue.getJob(delivery.id)).toMatchObject({ data: { deliveryId: delivery.id, workspaceId: workspace.id } });
+
+  await apply();
+  await apply();
+  expect(await db.delivery.findUniqueOrThrow({ where: { id: delivery.id } })).toMatchObject({ status: "processed" });
+  expect(await db.triggerEvent.count({ where: { workspaceId: workspace.id, name: "successfulPayment" } })).toBe(1);
+});
+
+it("a processed delivery is not replayed, and says why", async () => {
+  const { delivery, replay, apply } = await ignoredDelivery();
+  await replay();
+  await apply();
+  await expect(replay()).rejects.toThrow(
+    new InvalidInputError("Only failed or ignored deliveries can be replayed; this one is processed."),
+  );
+  expect(await db.delivery.findUniqueOrThrow({ where: { id: delivery.id } })).toMatchObject({ status: "processed" });
+});
+
+it("another workspace's delivery, or an id that names none, is not found and stays as it was", async () => {
+  const { delivery, replay } = await ignoredDelivery();
+  const stranger = await createWorkspace(db, { name: "Other" });
+  await expect(replay(delivery.id, stranger.id)).rejects.toThrow(NotFoundError);
+  await expect(replay("not-a-delivery-id")).rejects.toThrow(NotFoundError);
+  expect(await db.delivery.findUniqueOrThrow({ where: { id: delivery.id } })).toMatchObject({ status: "ignored" });
+  expect(await queue.queue.getJob(delivery.id)).toBeUndefined();
+});
