@@ -38,6 +38,9 @@ export async function createMigratedDatabase(name: string): Promise<string> {
   return url;
 }
 
+/** The part of a template's name that identifies its test run ("adhoc" without one). */
+export const testRunId = (template: string | undefined) => template?.replace(/^hookloop_template_/, "") ?? "adhoc";
+
 export type TestDatabase = { name: string; url: string; drop: () => Promise<void> };
 
 /**
@@ -45,8 +48,9 @@ export type TestDatabase = { name: string; url: string; drop: () => Promise<void
  * (HOOKLOOP_TEST_TEMPLATE_DATABASE, made by the test runner), or migrated from scratch without one.
  */
 export async function createTestDatabase(): Promise<TestDatabase> {
-  const name = `hookloop_test_${randomBytes(6).toString("hex")}`;
   const template = process.env.HOOKLOOP_TEST_TEMPLATE_DATABASE;
+  // Named after the run's template, so a run clearing its leftovers never drops another run's clones.
+  const name = `hookloop_test_${testRunId(template)}_${randomBytes(6).toString("hex")}`;
   let url: string;
   if (template) {
     await withAdmin((client) => client.query(`CREATE DATABASE "${name}" TEMPLATE "${template}"`));
