@@ -56,11 +56,11 @@ export const webhookRoutes: FastifyPluginAsync<{ receiveDelivery: DeliveryReceiv
       case "queued":
         return reply.code(200).send({ received: true, status: "queued" });
       case "queue_unavailable":
+        // Recorded in Postgres with its outbox row, so it is as good as queued: the worker's relay
+        // queues it once Redis is back. Answering 503 would only have Stripe retry (and, after days
+        // of a Redis outage, disable the endpoint) for an event that is already safe.
         request.log.warn({ deliveryId: outcome.deliveryId }, "recorded but not queued; the relay will queue it");
-        return reply.code(503).send({
-          error: "queue_unavailable",
-          message: "The event is recorded but could not be queued just now; Stripe's retry is safe.",
-        });
+        return reply.code(200).send({ received: true, status: "queued" });
     }
   });
 };
