@@ -2,7 +2,7 @@
 // thousand shuffled events for ten workspaces are being applied, and started again each time.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { waitUntil } from "@hookloop/e2e/processes";
-import { customerStories, deliveryProgress, readOutcome, storyEventRules } from "./src/customer-stories";
+import { cleanOutcome, customerStories, deliveryProgress, readOutcome, storyEventRules } from "./src/customer-stories";
 import { startStack, type Stack } from "./src/hookloop-stack";
 import { StripeHarness } from "./src/stripe-harness";
 
@@ -59,16 +59,7 @@ describe("a worker killed mid-run", () => {
     );
 
     expect(figures.unacknowledged).toBe(0);
-    expect(outcome).toEqual({
-      lost: 0,
-      failed: 0,
-      contacts: 250,
-      missingContacts: 0,
-      extraContacts: 0,
-      misordered: 0,
-      triggerEvents: 1_000,
-      duplicates: 0,
-      missingTriggerEvents: 0,
-    });
+    expect(outcome).toEqual(cleanOutcome(stories));
+    expect(outcome.contacts).toBe(250);
   });
 });

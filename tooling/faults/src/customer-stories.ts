@@ -11,6 +11,8 @@ import type { OutgoingEvent } from "./stripe-harness";
 export const storyEventRules = ["customer.created=signedUp", "customer.updated=profileUpdated", "invoice.paid=paid"];
 
 export type Stories = {
+  /** In every email of these stories, to tell their contacts from other tests'. */
+  tag: string;
   events: OutgoingEvent[];
   /** Per workspace: email → the last name the latest customer event gave. */
   contacts: Map<string, Map<string, string>>;
@@ -32,7 +34,7 @@ export function customerStories(
     contacts.set(tenant.workspaceId, emails);
     for (let index = 0; index < customersPerTenant; index++) {
       const customerId = `cus_${run}t${tenantIndex}c${index}`;
-      const email = `c${index}.${run}@t${tenantIndex}.faults.test`;
+      const email = `c${index}.${run}@t${tenantIndex}.faults.test`; // `.${run}@` is the tag
       const created = base + index * 10;
       const story = [
         stripeEvent("customer.created", { customerId, email, name: `Customer${index} v1`, created }),
@@ -44,7 +46,7 @@ export function customerStories(
       for (const event of story) events.push({ id: event.id, target: tenant.target, event });
     }
   });
-  return { events: shuffle(events, seed), contacts } satisfies Stories;
+  return { tag: `.${run}@`, events: shuffle(events, seed), contacts } satisfies Stories;
 }
 
 function shuffle<T>(items: T[], seed: number): T[] {
@@ -88,6 +90,21 @@ export type Outcome = {
   missingTriggerEvents: number;
 };
 
+/** The outcome when nothing went wrong: every story applied once, in order. */
+export function cleanOutcome(stories: Stories): Outcome {
+  return {
+    lost: 0,
+    failed: 0,
+    contacts: [...stories.contacts.values()].reduce((sum, emails) => sum + emails.size, 0),
+    missingContacts: 0,
+    extraContacts: 0,
+    misordered: 0,
+    triggerEvents: stories.events.length,
+    duplicates: 0,
+    missingTriggerEvents: 0,
+  };
+}
+
 /**
  * Compares the database with what should be there once every event in `events` is applied:
  * `acknowledged` are the ids Hookloop answered 2xx.
@@ -103,7 +120,7 @@ export async function readOutcome(db: Db, stories: Stories, acknowledged: Set<st
   const lost = [...acknowledged].filter((id) => !processed.has(id)).length;
 
   const contacts = await db.contact.findMany({
-    where: { workspaceId: { in: workspaceIds } },
+    where: { workspaceId: { in: workspaceIds }, email: { contains: stories.tag } },
     select: { workspaceId: true, email: true, lastName: true },
   });
   let missingContacts = 0;
@@ -118,7 +135,7 @@ export async function readOutcome(db: Db, stories: Stories, acknowledged: Set<st
   const expectedContacts = [...stories.contacts.values()].reduce((sum, emails) => sum + emails.size, 0);
 
   const triggerEvents = await db.triggerEvent.findMany({
-    where: { workspaceId: { in: workspaceIds } },
+    where: { workspaceId: { in: workspaceIds }, stripeEventId: { in: eventIds } },
     select: { deliveryId: true, stripeEventId: true, name: true },
   });
   const fired = new Set(triggerEvents.map((row) => row.stripeEventId));

@@ -24,7 +24,16 @@ export class StripeHarness {
   private readonly attempts = new Map<string, Attempt[]>();
   private readonly events = new Map<string, OutgoingEvent>();
 
-  constructor(private readonly options: { concurrency?: number; requestTimeoutMs?: number } = {}) {}
+  private nextStart = 0;
+
+  constructor(
+    private readonly options: {
+      concurrency?: number;
+      requestTimeoutMs?: number;
+      /** Spreads sends out to at most this many per second, so a fault can land mid-stream. */
+      perSecond?: number;
+    } = {},
+  ) {}
 
   /** Sends each event once (or again, if it was sent before), at most `concurrency` at a time. */
   async send(events: OutgoingEvent[], options: { onAnswer?: (event: OutgoingEvent, attempt: Attempt) => void } = {}) {
@@ -32,6 +41,7 @@ export class StripeHarness {
     const concurrency = this.options.concurrency ?? 16;
     const lanes = Array.from({ length: Math.min(concurrency, queue.length) }, async () => {
       for (let next = queue.shift(); next; next = queue.shift()) {
+        await this.pace();
         const attempt = await this.post(next);
         options.onAnswer?.(next, attempt);
       }
@@ -88,6 +98,14 @@ export class StripeHarness {
       refusals,
       slowestRefusalMs,
     };
+  }
+
+  private async pace() {
+    if (!this.options.perSecond) return;
+    const now = Date.now();
+    const start = Math.max(now, this.nextStart);
+    this.nextStart = start + 1_000 / this.options.perSecond;
+    if (start > now) await new Promise((resolve) => setTimeout(resolve, start - now));
   }
 
   private async post(outgoing: OutgoingEvent): Promise<Attempt> {

@@ -1,0 +1,146 @@
+// Redis goes away under Hookloop: stopped while events arrive, stopped for longer than the
+// worker's blocking reads while it idles, and killed right after ingest acknowledged a burst.
+// Redis here is a private server without persistence (never the machine's own), so a stop or a
+// kill takes its queued jobs with it: only what Postgres recorded survives.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { waitUntil } from "@hookloop/e2e/processes";
+import {
+  cleanOutcome,
+  customerStories,
+  deliveryProgress,
+  readOutcome,
+  storyEventRules,
+  type Stories,
+} from "./src/customer-stories";
+import { startStack, type Stack, type Tenant } from "./src/hookloop-stack";
+import { createPrivateRedis, type PrivateRedis } from "./src/redis-server";
+import { StripeHarness } from "./src/stripe-harness";
+
+let redis: PrivateRedis;
+let stack: Stack;
+let tenants: Tenant[];
+
+beforeAll(async () => {
+  redis = await createPrivateRedis();
+  await redis.start();
+  stack = await startStack({ redisUrl: redis.url });
+  await Promise.all([stack.startIngest(), stack.startWorker()]);
+  tenants = await stack.createTenants(2, storyEventRules);
+}, 120_000);
+
+afterAll(async () => {
+  await stack?.stop();
+  await redis?.kill();
+});
+
+const readiness = async (url: string) => {
+  try {
+    return (await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(3_000) })).status;
+  } catch {
+    return 0;
+  }
+};
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Waits until every delivery of `stories` is processed, then reads what the database holds. */
+async function settled(stories: Stories, harness: StripeHarness, timeoutMs = 60_000) {
+  const eventIds = stories.events.map((event) => event.id);
+  await waitUntil(async () => (await deliveryProgress(stack.db, eventIds)).processed === eventIds.length, {
+    timeoutMs,
+    what: `every delivery to be processed (${JSON.stringify(await deliveryProgress(stack.db, eventIds))})`,
+  });
+  return readOutcome(stack.db, stories, new Set(harness.acknowledged().map((event) => event.id)));
+}
+
+describe("Redis outages", () => {
+  it("while events arrive: ingest acknowledges what Postgres recorded, and nothing is lost once Redis is back", async () => {
+    const stories = customerStories(tenants, { customersPerTenant: 50, seed: 11 });
+    const harness = new StripeHarness({ concurrency: 6, perSecond: 60 });
+    let answered = 0;
+    let redisDown = false;
+    const answeredWhileDown: number[] = [];
+    const sending = harness.send(stories.events, {
+      onAnswer: (_event, attempt) => {
+        answered++;
+        if (redisDown) answeredWhileDown.push(attempt.status);
+      },
+    });
+    await waitUntil(async () => answered >= 100, { what: "100 events to be answered" });
+    await redis.stop();
+    redisDown = true;
+    await pause(4_000);
+    await redis.start();
+    redisDown = false;
+    await sending;
+    await harness.resendUnacknowledged();
+
+    const outcome = await settled(stories, harness);
+    const figures = harness.figures();
+    console.log(
+      `[faults] redis-outage (a) stopped while events arrive: events sent ${figures.events} (attempts ${figures.attempts}, ` +
+        `${answeredWhileDown.length} answered while Redis was down, non-2xx ${JSON.stringify(figures.refusals)}), ` +
+        `faults injected 1 Redis stop of 4 s, lost ${outcome.lost}, duplicates ${outcome.duplicates}, failed ${outcome.failed}`,
+    );
+    expect(answeredWhileDown.length).toBeGreaterThan(50);
+    expect(figures.refusals).toEqual({});
+    expect(figures.unacknowledged).toBe(0);
+    expect(outcome).toEqual(cleanOutcome(stories));
+  });
+
+  it("for 20 s while the worker idles: /readyz says so, and the worker resumes on its own", async () => {
+    await redis.stop();
+    const downAt = Date.now();
+    const during: number[] = [];
+    while (Date.now() - downAt < 22_000) {
+      during.push(await readiness(stack.workerHealthUrl));
+      await pause(1_000);
+    }
+    await redis.start();
+    const upAt = Date.now();
+    await waitUntil(async () => (await readiness(stack.workerHealthUrl)) === 200, {
+      timeoutMs: 30_000,
+      what: "the worker to report ready again",
+    });
+    const readyAfterMs = Date.now() - upAt;
+    await waitUntil(async () => (await readiness(stack.ingestUrl)) === 200, { what: "ingest to report ready again" });
+
+    const stories = customerStories(tenants, { customersPerTenant: 10, seed: 12 });
+    const harness = new StripeHarness({ concurrency: 6 });
+    await harness.send(stories.events);
+    await harness.resendUnacknowledged();
+    const appliedFrom = Date.now();
+    const outcome = await settled(stories, harness, 30_000);
+    const figures = harness.figures();
+    console.log(
+      `[faults] redis-outage (b) 22 s outage, worker idle: /readyz ${during.filter((status) => status !== 200).length}/${during.length} ` +
+        `checks not ready during, ready ${readyAfterMs} ms after Redis returned; then events sent ${figures.events}, ` +
+        `applied in ${Date.now() - appliedFrom} ms, faults injected 1 Redis stop of 22 s, lost ${outcome.lost}, duplicates ${outcome.duplicates}`,
+    );
+    expect(during.every((status) => status === 503)).toBe(true);
+    expect(figures.unacknowledged).toBe(0);
+    expect(outcome).toEqual(cleanOutcome(stories));
+  });
+
+  it("killed (-9) right after ingest acknowledged a burst: nothing is lost, with no one lifting a finger", async () => {
+    const stories = customerStories(tenants, { customersPerTenant: 50, seed: 13 });
+    const harness = new StripeHarness({ concurrency: 12 });
+    await harness.send(stories.events);
+    await redis.kill();
+    const eventIds = stories.events.map((event) => event.id);
+    const pendingAtKill = (await deliveryProgress(stack.db, eventIds)).queued;
+    await redis.start();
+    await harness.resendUnacknowledged();
+
+    const outcome = await settled(stories, harness);
+    const figures = harness.figures();
+    console.log(
+      `[faults] redis-outage (c) kill -9 after acknowledgements: events sent ${figures.events} (acknowledged ${figures.acknowledged}, ` +
+        `${pendingAtKill} not yet applied at the kill), faults injected 1 Redis SIGKILL, lost ${outcome.lost}, ` +
+        `duplicates ${outcome.duplicates}, failed ${outcome.failed}`,
+    );
+    expect(pendingAtKill).toBeGreaterThan(0);
+    expect(figures.unacknowledged).toBe(0);
+    expect(outcome).toEqual(cleanOutcome(stories));
+  });
+});
