@@ -213,6 +213,27 @@ test("another workspace sees none of it and gets 404 on its URLs", async ({ page
   expect(await csv.text()).not.toContain("ada@example.com");
 });
 
+test("a server action posted from another origin changes nothing", async ({ page }) => {
+  await signUp(page, "Mallory Cross", `mallory-${randomBytes(4).toString("hex")}@other.test`, "Cross");
+  // Capture the real "create endpoint" action as the browser posts it...
+  const posted = page.waitForRequest((request) => request.method() === "POST" && Boolean(request.headers()["next-action"]));
+  await page.getByLabel("Name").fill("Real");
+  await page.getByRole("button", { name: "Create endpoint" }).click();
+  const action = await posted;
+  await expect(page).toHaveURL(/\/endpoints\/ep_/);
+
+  // ...then have another site replay it, with the user's cookie, under its own origin.
+  const headers = { ...(await action.allHeaders()), origin: "https://evil.example" };
+  const forged = await page.request.post(action.url(), {
+    headers,
+    data: action.postData()!.replace('"Real"', '"Forged"').replaceAll("Real\r\n", "Forged\r\n"),
+  });
+  expect(forged.status()).toBeGreaterThanOrEqual(400);
+  await page.goto("/endpoints");
+  await expect(page.getByRole("link", { name: "Real" })).toBeVisible();
+  await expect(page.getByRole("link", { name: "Forged" })).toHaveCount(0);
+});
+
 test("sign-in says the same for a wrong password and an unknown account, and sign-out ends the session", async ({ page }) => {
   const attempt = async (email: string) => {
     await page.goto("/sign-in");
