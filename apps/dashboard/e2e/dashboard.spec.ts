@@ -281,4 +281,3 @@ test("sign-in attempts are limited, and a sign-in posted from another origin is 
   }
   expect(message).toBe("Too many attempts. Wait a minute and try again.");
 });
-
