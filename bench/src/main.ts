@@ -21,11 +21,23 @@ import { renderChart } from "./chart";
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, "../..");
 const smoke = process.argv.includes("--smoke") || process.env.BENCH_SMOKE === "1";
+// `--only=ingest,worker` (any of rig, ingest, worker, e2e) runs just those pairs, for a quick look
+// while tuning; results go to quick.* and never replace latest.*.
+const onlyArg = process.argv.find((arg) => arg.startsWith("--only="));
+const only = onlyArg ? new Set(onlyArg.slice("--only=".length).split(",")) : null;
+const runs = (pair: "rig" | "ingest" | "worker" | "e2e") => !only || only.has(pair);
 const outDir = process.env.BENCH_OUT_DIR ?? path.join(root, "bench/results");
 
 const config = smoke
   ? { rounds: 2, seconds: 1, connections: 32, workerJobs: { hookloop: 60, sql: 200, noop: 600 }, e2eSeconds: 3, concurrency: 8 }
-  : { rounds: 5, seconds: 4, connections: 64, workerJobs: { hookloop: 600, sql: 1_500, noop: 3_000 }, e2eSeconds: 60, concurrency: 8 };
+  : {
+      rounds: 5,
+      seconds: 4,
+      connections: 64,
+      workerJobs: { hookloop: 600, sql: 1_500, noop: 3_000 },
+      e2eSeconds: 60,
+      concurrency: 8,
+    };
 
 const redisUrl = process.env.HOOKLOOP_TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
 const runId = randomBytes(4).toString("hex");
@@ -143,7 +155,13 @@ function eventFactory(secret: string) {
 
 type LoadResult = { rps: number; p50: number; p90: number; p99: number; p999: number; errors: number; completed: number };
 
-async function load(options: { url: string; post?: ReturnType<typeof eventFactory>; seconds: number; rate?: number; connections?: number }): Promise<LoadResult> {
+async function load(options: {
+  url: string;
+  post?: ReturnType<typeof eventFactory>;
+  seconds: number;
+  rate?: number;
+  connections?: number;
+}): Promise<LoadResult> {
   const { post } = options;
   const result = await autocannon({
     url: options.url,
@@ -216,7 +234,12 @@ async function main() {
     await db.$disconnect();
     const events = eventFactory(secret);
     log(`event sizes ${events.sizes.join(", ")} bytes`);
-    const appEnv = (prefix: string) => ({ DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, REDIS_PREFIX: prefix, ENCRYPTION_KEYS: encryptionKeys });
+    const appEnv = (prefix: string) => ({
+      DATABASE_URL: databaseUrl,
+      REDIS_URL: redisUrl,
+      REDIS_PREFIX: prefix,
+      ENCRYPTION_KEYS: encryptionKeys,
+    });
     const webhookPath = `/webhooks/stripe/${endpoint.id}`;
 
     // HTTP servers stay up for the whole run; an idle one costs nothing.
@@ -239,7 +262,12 @@ async function main() {
       await waitForHttp(base);
       servers[name] = { url: name === "node-http" || name === "fastify-hello" ? `${base}/` : `${base}${webhookPath}`, child };
     }
-    const warm = async (name: string) => load({ url: servers[name]!.url, post: name.startsWith("fastify-h") || name === "node-http" ? undefined : events, seconds: 1 });
+    const warm = async (name: string) =>
+      load({
+        url: servers[name]!.url,
+        post: name.startsWith("fastify-h") || name === "node-http" ? undefined : events,
+        seconds: 1,
+      });
     for (const name of Object.keys(servers)) await warm(name);
 
     const raw: Record<string, number[]> = {};
@@ -247,7 +275,7 @@ async function main() {
 
     // 1. Rig check.
     log("pair 1: fastify hello vs node:http hello");
-    for (let round = 0; round < config.rounds; round++) {
+    for (let round = 0; round < (runs("rig") ? config.rounds : 0); round++) {
       push("nodeHttp.rps", (await load({ url: servers["node-http"]!.url, seconds: config.seconds })).rps);
       push("fastifyHello.rps", (await load({ url: servers["fastify-hello"]!.url, seconds: config.seconds })).rps);
       push("ratio.rig", raw["fastifyHello.rps"]!.at(-1)! / raw["nodeHttp.rps"]!.at(-1)!);
@@ -258,7 +286,7 @@ async function main() {
     const ingestPid = servers.ingest!.child.pid!;
     let ingestCpu = 0;
     let ingestEvents = 0;
-    for (let round = 0; round < config.rounds; round++) {
+    for (let round = 0; round < (runs("ingest") || runs("e2e") ? config.rounds : 0); round++) {
       const echo = await load({ url: servers["fastify-echo"]!.url, post: events, seconds: config.seconds });
       const stripped = await load({ url: servers.stripped!.url, post: events, seconds: config.seconds });
       const cpuBefore = cpuMs(ingestPid);
@@ -275,13 +303,13 @@ async function main() {
       push("ratio.ingestVsEcho", ingest.rps / echo.rps);
       push("ratio.ingestVsStripped", ingest.rps / stripped.rps);
     }
-    const echoMax = figure(raw["echo.rps"]!).median;
-    const ingestMax = figure(raw["ingest.rps"]!).median;
+    const echoMax = raw["echo.rps"] ? figure(raw["echo.rps"]).median : 0;
+    const ingestMax = raw["ingest.rps"] ? figure(raw["ingest.rps"]).median : 0;
 
     // 3. Latency at the same offered load, half of the echo route's max; p99.9 at 90 % of ingest's max.
     const sameRate = echoMax / 2;
     log(`pair 3: p99 at ${Math.round(sameRate)}/s offered to both; ingest p99.9 at ${Math.round(0.9 * ingestMax)}/s`);
-    for (let round = 0; round < config.rounds; round++) {
+    for (let round = 0; round < (runs("ingest") ? config.rounds : 0); round++) {
       const echo = await load({ url: servers["fastify-echo"]!.url, post: events, seconds: config.seconds, rate: sameRate });
       const ingest = await load({ url: servers.ingest!.url, post: events, seconds: config.seconds, rate: sameRate });
       const near = await load({ url: servers.ingest!.url, post: events, seconds: config.seconds, rate: 0.9 * ingestMax });
@@ -305,14 +333,16 @@ async function main() {
       const jobs = await prefill(admin, redis, prefix, workspace.id, endpoint.id, events, kind === "noop" ? 0 : count, count);
       const env = { ...appEnv(prefix), WORKER_CONCURRENCY: String(config.concurrency), WORKER_HEALTH_PORT: "0" };
       const child =
-        kind === "hookloop" ? start("apps/worker/src/main.ts", env) : start("bench/src/baseline-worker.ts", { ...env, BASELINE: kind });
+        kind === "hookloop"
+          ? start("apps/worker/src/main.ts", env)
+          : start("bench/src/baseline-worker.ts", { ...env, BASELINE: kind });
       const drained = await timeDrain(redis, prefix, jobs, child.pid!);
       push(`worker.${kind}.rss`, rssMb(child.pid!));
       await stop(child);
       await deleteKeys(redis, `${prefix}:*`);
       return drained;
     };
-    for (let round = 0; round < config.rounds; round++) {
+    for (let round = 0; round < (runs("worker") || runs("e2e") ? config.rounds : 0); round++) {
       const hookloop = await worker("hookloop", round);
       const noop = await worker("noop", round);
       const sql = await worker("sql", round);
@@ -327,12 +357,14 @@ async function main() {
     if (failed.rows[0].n) log(`warning: ${failed.rows[0].n} deliveries failed`);
 
     // 5. End to end: offered the combined rate 1/(1/ingest + 1/worker) for the whole window.
-    const workerMax = figure(raw["worker.rps"]!).median;
-    const combined = 1 / (1 / ingestMax + 1 / workerMax);
-    log(`pair 5: end to end for ${config.e2eSeconds}s at ${Math.round(combined)}/s offered`);
-    const e2e = await endToEnd({ combined, appEnv, webhookPath, events, admin, redis });
-    for (const [key, value] of Object.entries(e2e)) push(`e2e.${key}`, value);
-    push("ratio.e2e", e2e.committedPerSecond / combined);
+    if (runs("e2e")) {
+      const workerMax = figure(raw["worker.rps"]!).median;
+      const combined = 1 / (1 / ingestMax + 1 / workerMax);
+      log(`pair 5: end to end for ${config.e2eSeconds}s at ${Math.round(combined)}/s offered`);
+      const e2e = await endToEnd({ combined, appEnv, webhookPath, events, admin, redis });
+      for (const [key, value] of Object.entries(e2e)) push(`e2e.${key}`, value);
+      push("ratio.e2e", e2e.committedPerSecond / combined);
+    }
 
     const figures = Object.fromEntries(Object.entries(raw).map(([key, samples]) => [key, figure(samples)]));
     const targets = [
@@ -345,11 +377,13 @@ async function main() {
       { name: "5. End-to-end committed/s ÷ 1/(1/ingest+1/worker)", key: "ratio.e2e", op: ">=", target: 0.85 },
       { name: "5b. Queue depth bounded (max depth, 2nd half ÷ 1st half + 1)", key: "e2e.depthGrowth", op: "<=", target: 2 },
       { name: "5c. Redis bytes per completed job (end ÷ mid)", key: "e2e.redisGrowth", op: "<=", target: 1.5 },
-    ].map((t) => {
-      const value = figures[t.key]!.median;
-      const met = t.op === ">=" ? value >= t.target : t.op === "<=" ? value <= t.target : value < t.target;
-      return { ...t, value, met };
-    });
+    ]
+      .filter((t) => figures[t.key])
+      .map((t) => {
+        const value = figures[t.key]!.median;
+        const met = t.op === ">=" ? value >= t.target : t.op === "<=" ? value <= t.target : value < t.target;
+        return { ...t, value, met };
+      });
     const machine = {
       cpus: os.cpus().length,
       cpuModel: os.cpus()[0]?.model,
@@ -359,7 +393,7 @@ async function main() {
       platform: `${os.type()} ${os.release()}`,
     };
     const report = {
-      mode: smoke ? "smoke" : "full",
+      mode: smoke ? "smoke" : only ? `quick (${[...only].join(", ")})` : "full",
       startedAt: new Date(startedAt).toISOString(),
       durationSeconds: Math.round((Date.now() - startedAt) / 1_000),
       machine,
@@ -371,7 +405,7 @@ async function main() {
     const table = renderTable(report);
     console.log(table);
     mkdirSync(outDir, { recursive: true });
-    const stem = smoke ? "smoke" : "latest";
+    const stem = smoke ? "smoke" : only ? "quick" : "latest";
     writeFileSync(path.join(outDir, `${stem}.json`), JSON.stringify(report, null, 2) + "\n");
     writeFileSync(path.join(outDir, `${stem}.md`), table + "\n");
     writeFileSync(path.join(outDir, `${stem}.svg`), renderChart(report));
@@ -478,8 +512,7 @@ async function endToEnd(options: {
   const url = `http://127.0.0.1:${port}${options.webhookPath}`;
   const processed = async () =>
     (await admin.query("SELECT count(*)::int AS n FROM delivery WHERE status = 'processed'")).rows[0].n as number;
-  const depth = async () =>
-    (await redis.llen(`${prefix}:deliveries:wait`)) + (await redis.llen(`${prefix}:deliveries:active`));
+  const depth = async () => (await redis.llen(`${prefix}:deliveries:wait`)) + (await redis.llen(`${prefix}:deliveries:active`));
   const redisBytes = async () => {
     let total = 0;
     let cursor = "0";
@@ -562,7 +595,8 @@ type Report = {
   targets: Array<{ name: string; key: string; op: string; target: number; value: number; met: boolean }>;
 };
 
-const fmt = (value: number) => (Math.abs(value) >= 100 ? value.toFixed(0) : Math.abs(value) >= 10 ? value.toFixed(1) : value.toFixed(2));
+const fmt = (value: number) =>
+  Math.abs(value) >= 100 ? value.toFixed(0) : Math.abs(value) >= 10 ? value.toFixed(1) : value.toFixed(2);
 
 export function renderTable(report: Report): string {
   const lines = [

@@ -1,10 +1,13 @@
 // The one way apps get a database client. Importing this module opens nothing.
 import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
 import { PrismaClient } from "./generated/prisma/client";
 
 export { Prisma } from "./generated/prisma/client";
 export type * from "./generated/prisma/client";
 export { DeliveryStatus, DeletionBehaviour } from "./generated/prisma/enums";
+
+export type { Pool as SqlPool, PoolClient as SqlClient } from "pg";
 
 export type Db = PrismaClient;
 /** A client or an open transaction: operations take this so callers can compose them. */
@@ -24,8 +27,10 @@ export type DatabaseOptions = {
   role?: string;
 };
 
+const pools = new WeakMap<object, pg.Pool>();
+
 export function createDb(options: DatabaseOptions): Db {
-  const adapter = new PrismaPg({
+  const pool = new pg.Pool({
     connectionString: options.connectionString,
     max: options.max ?? 10,
     connectionTimeoutMillis: options.connectionTimeoutMs ?? 2_000,
@@ -33,5 +38,26 @@ export function createDb(options: DatabaseOptions): Db {
     idleTimeoutMillis: 30_000,
     ...(options.role ? { options: `-c role=${options.role}` } : {}),
   });
-  return new PrismaClient({ adapter });
+  // A connection that dies while idle (a restart, a dropped database) is replaced on next use.
+  pool.on("error", () => {});
+  const db = new PrismaClient({ adapter: new PrismaPg(pool) });
+  // The pool also serves `sqlPool` callers, so it is ended here even if Prisma itself never connected.
+  const disconnect = db.$disconnect.bind(db);
+  db.$disconnect = async () => {
+    await disconnect();
+    if (!pool.ended) await pool.end();
+  };
+  pools.set(db, pool);
+  return db;
+}
+
+/**
+ * The `pg` pool under a client made by `createDb`: same connections, same role, so row-level
+ * security applies alike. For the few hot paths where Prisma's per-statement cost shows
+ * (ingest's record statement, the worker's apply step); everything else goes through Prisma.
+ */
+export function sqlPool(db: Db | DbClient): pg.Pool {
+  const pool = pools.get(db);
+  if (!pool) throw new Error("sqlPool: not a client made by createDb (a transaction client has no pool of its own)");
+  return pool;
 }
