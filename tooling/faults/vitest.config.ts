@@ -3,7 +3,7 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     root: new URL("../../", import.meta.url).pathname,
-    include: ["tooling/faults/**/*.faults.ts"],
+    include: ["tooling/faults/**/*.faults.ts", "tooling/faults/**/*.test.ts"],
     globalSetup: ["packages/testing/src/global-setup.ts"],
     testTimeout: 300_000,
     hookTimeout: 120_000,
