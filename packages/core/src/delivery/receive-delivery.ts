@@ -1,6 +1,6 @@
 // What ingest does with one POST from Stripe, minus HTTP: find the endpoint, verify the signature,
 // record the event once per (endpoint, Stripe event id), and queue it.
-import type { DbClient } from "@hookloop/db/client";
+import { sqlPool, type Db, type SqlPool } from "@hookloop/db/client";
 import { classifyEvent, parseStripeEvent } from "@hookloop/domain";
 import type { TypedQueue } from "@hookloop/queue";
 import { verifyStripeSignature, type SignatureProblem } from "../stripe/verify-stripe-signature";
@@ -23,14 +23,15 @@ export type ReceiveOutcome =
 export type DeliveryReceiver = (options: ReceiveDeliveryOptions) => Promise<ReceiveOutcome>;
 
 export function createDeliveryReceiver(deps: {
-  db: DbClient;
+  db: Db;
   endpoints: EndpointCache;
   queue: TypedQueue<"deliveries">;
   /** Clears the outbox rows of deliveries the queue took. */
   enqueued: EnqueueMarker;
   onQueueError?: (error: unknown, deliveryId: string) => void;
 }): DeliveryReceiver {
-  const { db, endpoints, queue, enqueued } = deps;
+  const { endpoints, queue, enqueued } = deps;
+  const record = createDeliveryRecorder(sqlPool(deps.db));
 
   return async function receiveDelivery({ endpointId, rawBody, signatureHeader }) {
     let endpoint = await endpoints.get(endpointId);
@@ -60,10 +61,16 @@ export function createDeliveryReceiver(deps: {
 
     // Records the delivery (and, when queued, its outbox row) in one statement, for the
     // endpoint's own workspace: see hookloop_record_delivery in prisma/migrations.
-    const recorded = await db.$queryRaw<Array<{ id: string | null }>>`
-      SELECT hookloop_record_delivery(${endpoint.id}, ${event.id}, ${event.type}, ${event.livemode}, ${event.created},
-        ${status}::delivery_status, ${reason}, ${rawBody}::jsonb) AS id`;
-    const deliveryId = recorded[0]?.id;
+    const deliveryId = await record({
+      endpointId: endpoint.id,
+      stripeEventId: event.id,
+      type: event.type,
+      livemode: event.livemode,
+      created: event.created,
+      status,
+      reason,
+      rawBody,
+    });
     if (!deliveryId) return { kind: "duplicate", deliveryId: null };
     if (!classification.accepted) return { kind: "ignored", deliveryId, reason: reason! };
 
@@ -76,4 +83,86 @@ export function createDeliveryReceiver(deps: {
     enqueued.mark(deliveryId);
     return { kind: "queued", deliveryId };
   };
+}
+
+type DeliveryRecord = {
+  endpointId: string;
+  stripeEventId: string;
+  type: string;
+  livemode: boolean;
+  created: number;
+  status: "queued" | "ignored";
+  reason: string | null;
+  rawBody: string;
+};
+
+/**
+ * Records deliveries through hookloop_record_deliveries (prisma/migrations), several per statement
+ * and transaction when requests arrive together: a request that finds the batches in flight waits
+ * for the next one instead of taking a connection and a commit of its own. Under light load every
+ * request is a batch of one. Each
+ * caller gets its answer only after the batch holding its delivery is committed. If a batch
+ * fails (an endpoint deleted meanwhile, a payload Postgres refuses), its deliveries are recorded
+ * again one by one, so each gets its own answer and no one fails for a neighbour.
+ */
+function createDeliveryRecorder(pool: SqlPool, options: { maxInFlight?: number; maxBatch?: number } = {}) {
+  const maxInFlight = options.maxInFlight ?? 4;
+  const maxBatch = options.maxBatch ?? 64;
+  type Waiting = { record: DeliveryRecord; resolve: (id: string | null) => void; reject: (error: unknown) => void };
+  let waiting: Waiting[] = [];
+  let inFlight = 0;
+
+  const recordBatch = async (records: DeliveryRecord[]): Promise<Array<string | null>> => {
+    const result = await pool.query<{ out_endpoint_id: string; out_stripe_event_id: string; out_delivery_id: string }>({
+      name: "hookloop_record_deliveries",
+      text: "SELECT * FROM hookloop_record_deliveries($1, $2, $3, $4, $5, $6::delivery_status[], $7, $8)",
+      values: [
+        records.map((r) => r.endpointId),
+        records.map((r) => r.stripeEventId),
+        records.map((r) => r.type),
+        records.map((r) => r.livemode),
+        records.map((r) => r.created),
+        records.map((r) => r.status),
+        records.map((r) => r.reason),
+        records.map((r) => r.rawBody),
+      ],
+    });
+    const inserted = new Map(
+      result.rows.map((row) => [`${row.out_endpoint_id} ${row.out_stripe_event_id}`, row.out_delivery_id]),
+    );
+    // The same event twice in one batch was inserted once: the first asker gets it, the other is a duplicate.
+    return records.map((r) => {
+      const key = `${r.endpointId} ${r.stripeEventId}`;
+      const id = inserted.get(key) ?? null;
+      inserted.delete(key);
+      return id;
+    });
+  };
+
+  const send = () => {
+    while (inFlight < maxInFlight && waiting.length) {
+      const batch = waiting.slice(0, maxBatch);
+      waiting = waiting.slice(batch.length);
+      inFlight++;
+      void recordBatch(batch.map((w) => w.record))
+        .then(
+          (ids) => batch.forEach((w, i) => w.resolve(ids[i] ?? null)),
+          async (error: unknown) => {
+            if (batch.length === 1) return batch[0]!.reject(error);
+            for (const w of batch) await recordBatch([w.record]).then((ids) => w.resolve(ids[0] ?? null), w.reject);
+          },
+        )
+        .finally(() => {
+          inFlight--;
+          send();
+        });
+    }
+  };
+
+  /** The new delivery's id, or null when (endpoint, Stripe event id) was already recorded. */
+  return (record: DeliveryRecord) =>
+    new Promise<string | null>((resolve, reject) => {
+      waiting.push({ record, resolve, reject });
+      send();
+    });
 }
