@@ -12,6 +12,11 @@ export type IngestDeps = {
   readiness: ReadinessCheck;
   /** How many requests for unknown endpoints one IP may make per minute before getting 429s. */
   probeLimitPerMinute?: number;
+  /**
+   * How long a webhook may take before it is answered 503 anyway (Stripe retries it): well under
+   * 3 s, so that even a hung Postgres gets Stripe an answer in time.
+   */
+  answerWithinMs?: number;
 };
 
 export function buildIngestApp(deps: IngestDeps, options: { logger?: FastifyBaseLogger } = {}): FastifyInstance {
@@ -40,6 +45,10 @@ export function buildIngestApp(deps: IngestDeps, options: { logger?: FastifyBase
 
   app.register(healthRoutes, { readiness: deps.readiness });
   app.register(rateLimit, { global: false });
-  app.register(webhookRoutes, { receiveDelivery: deps.receiveDelivery, probeLimitPerMinute: deps.probeLimitPerMinute ?? 30 });
+  app.register(webhookRoutes, {
+    receiveDelivery: deps.receiveDelivery,
+    probeLimitPerMinute: deps.probeLimitPerMinute ?? 30,
+    answerWithinMs: deps.answerWithinMs ?? 2_250,
+  });
   return app;
 }

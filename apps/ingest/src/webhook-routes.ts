@@ -5,10 +5,26 @@ const endpointIdPattern = /^ep_[A-Za-z0-9_-]{16,64}$/;
 
 const notFound = { error: "endpoint_not_found", message: "No enabled webhook endpoint has this URL." } as const;
 
-export const webhookRoutes: FastifyPluginAsync<{ receiveDelivery: DeliveryReceiver; probeLimitPerMinute: number }> = async (
-  scope,
-  { receiveDelivery, probeLimitPerMinute },
-) => {
+/**
+ * Settles with the work, or fails once `ms` have passed. A hung Postgres must not hang Stripe's
+ * requests (each waits on a connection, then on a query, then maybe on a retry, and these add up),
+ * so the answer is bounded here, whatever happens below. Work that finishes after the 503 is
+ * harmless: Stripe's retry of a delivery recorded late is answered as a duplicate.
+ */
+function within<T>(work: Promise<T>, ms: number): Promise<T> {
+  work.catch(() => {}); // a late failure was already answered 503
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`the event could not be recorded within ${ms} ms`)), ms);
+  });
+  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
+}
+
+export const webhookRoutes: FastifyPluginAsync<{
+  receiveDelivery: DeliveryReceiver;
+  probeLimitPerMinute: number;
+  answerWithinMs: number;
+}> = async (scope, { receiveDelivery, probeLimitPerMinute, answerWithinMs }) => {
   // Strangers guessing endpoint ids are slowed down per IP. Only misses count, and a known endpoint
   // is always served, so Stripe's traffic to real endpoints is never limited.
   const countMiss = scope.createRateLimit({ max: probeLimitPerMinute, timeWindow: 60_000 });
@@ -32,11 +48,10 @@ export const webhookRoutes: FastifyPluginAsync<{ receiveDelivery: DeliveryReceiv
     if (!endpointIdPattern.test(endpointId)) return notFoundOrLimited(request, reply);
     const rawBody = typeof request.body === "string" ? request.body : "";
     const header = request.headers["stripe-signature"];
-    const outcome = await receiveDelivery({
-      endpointId,
-      rawBody,
-      signatureHeader: Array.isArray(header) ? header.join(",") : header,
-    });
+    const outcome = await within(
+      receiveDelivery({ endpointId, rawBody, signatureHeader: Array.isArray(header) ? header.join(",") : header }),
+      answerWithinMs,
+    );
     switch (outcome.kind) {
       case "endpoint_not_found":
         return notFoundOrLimited(request, reply);

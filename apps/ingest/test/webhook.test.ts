@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SECRET_ROTATION_GRACE_MS, relayDeliveries, setEndpointSecret } from "@hookloop/core";
 import { openQueue } from "@hookloop/queue";
 import { newTestSigningSecret, signedStripeRequest, stripeEvent } from "@hookloop/testing";
+import { buildIngestApp } from "../src/app";
 import { startIngestHarness, type IngestHarness } from "./ingest-harness";
 
 let h: IngestHarness;
@@ -323,6 +324,28 @@ describe("when a backing service is down", () => {
       expect(await down.db.delivery.count()).toBe(0);
     } finally {
       await down.close();
+    }
+  });
+
+  it("a recording that hangs is answered 503 at the deadline, so Stripe is never left waiting", async () => {
+    const app = buildIngestApp({
+      receiveDelivery: () => new Promise(() => {}),
+      readiness: async () => ({ postgres: "ok", redis: "ok" }),
+      answerWithinMs: 200,
+    });
+    try {
+      const started = Date.now();
+      const response = await app.inject({
+        method: "POST",
+        url: url(),
+        headers: { "stripe-signature": "t=1,v1=x" },
+        payload: "{}",
+      });
+      expect(response.statusCode).toBe(503);
+      expect(response.json().error).toBe("unavailable");
+      expect(Date.now() - started).toBeLessThan(1_000);
+    } finally {
+      await app.close();
     }
   });
 });
