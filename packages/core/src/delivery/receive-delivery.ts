@@ -106,7 +106,9 @@ type DeliveryRecord = {
  * again one by one, so each gets its own answer and no one fails for a neighbour.
  */
 function createDeliveryRecorder(pool: SqlPool, options: { maxInFlight?: number; maxBatch?: number } = {}) {
-  const maxInFlight = options.maxInFlight ?? 4;
+  // Two batches in flight: one fills while the other commits. More only split the same requests
+  // into smaller batches and more commits (measured on 2 cores: 2 beat 4 on throughput and tail).
+  const maxInFlight = options.maxInFlight ?? 2;
   const maxBatch = options.maxBatch ?? 64;
   type Waiting = { record: DeliveryRecord; resolve: (id: string | null) => void; reject: (error: unknown) => void };
   let waiting: Waiting[] = [];
