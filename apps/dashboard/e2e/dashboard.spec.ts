@@ -167,6 +167,18 @@ test("a marketer connects Stripe and watches contacts and events arrive", async 
   await expect(result).toContainText("Trigger event: successfulPayment");
   await shot(page, "test-event");
 
+  // Paused, the endpoint turns Stripe away (within the ingest cache's few seconds), so Stripe
+  // retries; resumed, it takes the retry.
+  await page.getByRole("button", { name: "Pause endpoint" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Paused" })).toBeVisible();
+  const retried = signed(
+    stripeEvent("invoice.paid", { object: "invoice", id: "in_3", customer: "cus_ada", customer_email: "ada@example.com" }),
+  );
+  await expect.poll(async () => (await request.post(url, { headers: retried.headers, data: retried.body })).status()).toBe(404);
+  await page.getByRole("button", { name: "Resume endpoint" }).click();
+  await expect(page.getByRole("button", { name: "Pause endpoint" })).toBeVisible();
+  expect((await request.post(url, { headers: retried.headers, data: retried.body })).status()).toBe(200);
+
   // CSV export
   const csv = await page.request.get("/audience/export");
   expect(csv.headers()["content-type"]).toContain("text/csv");

@@ -22,6 +22,7 @@ export * from "./stripe/sample-events";
 export * from "./endpoint/list-endpoints";
 export * from "./endpoint/get-endpoint";
 export * from "./endpoint/update-endpoint-settings";
+export * from "./endpoint/set-endpoint-enabled";
 export * from "./endpoint/send-test-event";
 export * from "./delivery/get-delivery";
 export * from "./delivery/count-deliveries-by-day";

@@ -10,6 +10,7 @@ import { withWorkspace } from "../workspace/with-workspace";
 import { createEndpoint } from "./create-endpoint";
 import { activeSigningSecrets } from "./endpoint-secrets";
 import { getEndpoint } from "./get-endpoint";
+import { setEndpointEnabled } from "./set-endpoint-enabled";
 import { setEndpointSecret } from "./set-endpoint-secret";
 import { EndpointSettingsError, updateEndpointSettings } from "./update-endpoint-settings";
 
@@ -148,6 +149,23 @@ describe("the event settings", () => {
       }),
     );
     await expect(attempt).rejects.toThrow("charge.refunded is not a Stripe event Hookloop handles.");
+  });
+});
+
+describe("pausing", () => {
+  it("pauses and resumes the endpoint, and never another workspace's", async () => {
+    const { workspaceId, endpointId, inWorkspace } = await newEndpoint();
+    const stranger = await newEndpoint();
+    await inWorkspace((tx) => setEndpointEnabled(tx, { workspaceId, endpointId, enabled: false }));
+    expect(await inWorkspace((tx) => getEndpoint(tx, { workspaceId, endpointId }))).toMatchObject({ enabled: false });
+    await inWorkspace((tx) => setEndpointEnabled(tx, { workspaceId, endpointId, enabled: true }));
+    expect(await inWorkspace((tx) => getEndpoint(tx, { workspaceId, endpointId }))).toMatchObject({ enabled: true });
+
+    const attempt = stranger.inWorkspace((tx) =>
+      setEndpointEnabled(tx, { workspaceId: stranger.workspaceId, endpointId, enabled: false }),
+    );
+    await expect(attempt).rejects.toThrow(NotFoundError);
+    expect(await inWorkspace((tx) => getEndpoint(tx, { workspaceId, endpointId }))).toMatchObject({ enabled: true });
   });
 });
 

@@ -1,6 +1,6 @@
 "use server";
 import { revalidatePath } from "next/cache";
-import { redirect } from "next/navigation";
+import { notFound, redirect } from "next/navigation";
 import { z } from "zod";
 import {
   EndpointSettingsError,
@@ -9,6 +9,7 @@ import {
   createEndpoint,
   replayDelivery,
   sendTestEvent,
+  setEndpointEnabled,
   setEndpointSecret,
   updateEndpointSettings,
 } from "@hookloop/core";
@@ -124,10 +125,30 @@ export async function replayDeliveryAction(form: FormData) {
   const { workspace, inWorkspace } = await requireWorkspace();
   const deliveryId = z.uuid().safeParse(form.get("deliveryId"));
   const back = z.string().startsWith("/").safeParse(form.get("back"));
-  if (!deliveryId.success) redirect("/endpoints");
-  await inWorkspace((tx) =>
-    replayDelivery(tx, services().deliveries, { workspaceId: workspace.id, deliveryId: deliveryId.data }),
-  );
+  if (!deliveryId.success) notFound();
+  try {
+    await inWorkspace((tx) =>
+      replayDelivery(tx, services().deliveries, { workspaceId: workspace.id, deliveryId: deliveryId.data }),
+    );
+  } catch (error) {
+    if (error instanceof NotFoundError) notFound();
+    // Already replayed (a double click): the page it returns to shows where the delivery stands.
+    if (!(error instanceof InvalidInputError)) throw error;
+  }
   revalidatePath("/", "layout");
   redirect(back.success ? back.data : `/deliveries/${deliveryId.data}`);
+}
+
+export async function setEndpointEnabledAction(form: FormData) {
+  const { workspace, inWorkspace } = await requireWorkspace();
+  const id = endpointId.safeParse(form.get("endpointId"));
+  if (!id.success) notFound();
+  const enabled = form.get("enabled") === "true";
+  try {
+    await inWorkspace((tx) => setEndpointEnabled(tx, { workspaceId: workspace.id, endpointId: id.data, enabled }));
+  } catch (error) {
+    if (error instanceof NotFoundError) notFound();
+    throw error;
+  }
+  revalidatePath("/endpoints", "layout");
 }

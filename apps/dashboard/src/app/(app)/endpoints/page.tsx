@@ -34,6 +34,7 @@ export default async function EndpointsPage() {
                 <tr key={endpoint.id}>
                   <td>
                     <Link href={`/endpoints/${endpoint.id}`}>{endpoint.name}</Link>
+                    {!endpoint.enabled && <span className="badge ignored">paused</span>}
                   </td>
                   <td>
                     {endpoint.secretLast4 ? (

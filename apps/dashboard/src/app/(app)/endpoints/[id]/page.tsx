@@ -5,7 +5,7 @@ import { stripeEventCatalogue, supportedEventTypes } from "@hookloop/domain";
 import { z } from "zod";
 import { env } from "@/env";
 import { requireWorkspace } from "@/server/session";
-import { saveSecretAction, saveSettingsAction, sendTestEventAction } from "../actions";
+import { saveSecretAction, saveSettingsAction, sendTestEventAction, setEndpointEnabledAction } from "../actions";
 import { DeliveriesTable } from "../../tables";
 import { CopyButton } from "./copy-button";
 import { DeliveriesChart } from "./deliveries-chart";
@@ -51,7 +51,25 @@ export default async function EndpointPage({
       <p>
         <Link href="/endpoints">← Endpoints</Link>
       </p>
-      <h1>{endpoint.name}</h1>
+      <div className="spread">
+        <h1>
+          {endpoint.name}{" "}
+          <span className={`badge ${endpoint.enabled ? "processed" : "ignored"}`}>{endpoint.enabled ? "active" : "paused"}</span>
+        </h1>
+        <form action={setEndpointEnabledAction}>
+          <input type="hidden" name="endpointId" value={endpoint.id} />
+          <input type="hidden" name="enabled" value={String(!endpoint.enabled)} />
+          <button type="submit" className="secondary">
+            {endpoint.enabled ? "Pause endpoint" : "Resume endpoint"}
+          </button>
+        </form>
+      </div>
+      {!endpoint.enabled && (
+        <p className="notice" role="status">
+          Paused: Hookloop answers Stripe with 404 and records nothing. Stripe retries each event for up to three days, so what it
+          sends now arrives once you resume.
+        </p>
+      )}
 
       <section className="panel" aria-labelledby="connect">
         <h2 id="connect">1. Add this URL in Stripe</h2>

@@ -1,0 +1,17 @@
+import type { DbClient } from "@hookloop/db/client";
+import { NotFoundError } from "../errors";
+
+export type SetEndpointEnabledOptions = { workspaceId: string; endpointId: string; enabled: boolean };
+
+/**
+ * Pauses or resumes an endpoint. A paused endpoint answers Stripe 404 and records nothing, so
+ * Stripe keeps retrying each event (for up to three days) and delivers it once resumed. Ingest
+ * notices within its endpoint cache's few seconds.
+ */
+export async function setEndpointEnabled(tx: DbClient, options: SetEndpointEnabledOptions) {
+  const { count } = await tx.endpoint.updateMany({
+    where: { id: options.endpointId, workspaceId: options.workspaceId },
+    data: { enabled: options.enabled },
+  });
+  if (!count) throw new NotFoundError("endpoint");
+}
