@@ -5,17 +5,23 @@ export const stripeEventSchema = z.object({
   id: z.string().min(1).max(255),
   object: z.literal("event"),
   type: z.string().min(1).max(255),
-  created: z.number().int().nonnegative(),
+  // Up to the last second of year 9999: what a Postgres timestamp holds.
+  created: z.number().int().nonnegative().max(253_402_300_799, "a Unix time in seconds, before year 10000"),
   livemode: z.boolean(),
   data: z.object({ object: z.record(z.string(), z.unknown()) }),
 });
 
 export type StripeEvent = z.infer<typeof stripeEventSchema>;
 
+/** A `\u0000` escape, not preceded by an escaped backslash. */
+const escapedNul = /(?:^|[^\\])(?:\\\\)*\\u0000/;
+
 export type ParseStripeEventResult = { ok: true; event: StripeEvent } | { ok: false; reason: string };
 
 /** Parses a webhook body, explaining in one sentence what is wrong with one that is not an event. */
 export function parseStripeEvent(body: string): ParseStripeEventResult {
+  // Postgres cannot store a NUL character in JSON; Stripe never sends one.
+  if (escapedNul.test(body)) return { ok: false, reason: "The body contains a \\u0000 (NUL) character." };
   let json: unknown;
   try {
     json = JSON.parse(body);
