@@ -59,10 +59,12 @@ it("an ignored delivery is queued again and, once applied, fires its trigger onc
     reason: "Replayed.",
   });
   expect(await queue.queue.getJob(delivery.id)).toMatchObject({ data: { deliveryId: delivery.id, workspaceId: workspace.id } });
+  expect(await db.deliveryOutbox.count({ where: { deliveryId: delivery.id } })).toBe(1);
 
   await apply();
   await apply();
   expect(await db.delivery.findUniqueOrThrow({ where: { id: delivery.id } })).toMatchObject({ status: "processed" });
+  expect(await db.deliveryOutbox.count({ where: { deliveryId: delivery.id } })).toBe(0);
   expect(await db.triggerEvent.count({ where: { workspaceId: workspace.id, name: "successfulPayment" } })).toBe(1);
 });
 

@@ -22,9 +22,15 @@ export async function replayDelivery(db: DbClient, queue: TypedQueue<"deliveries
   // A failed job is kept for inspection under the delivery's id; make room for the new one.
   await queue.queue.remove(delivery.id);
   await db.delivery.update({ where: { id: delivery.id }, data: { status: "queued", reason: "Replayed.", processedAt: null } });
+  // As for an event from Stripe, the outbox row stays until the delivery is applied, so a job that
+  // Redis refuses or loses is queued again by the worker's relay.
+  await db.deliveryOutbox.upsert({
+    where: { deliveryId: delivery.id },
+    create: { deliveryId: delivery.id, workspaceId: options.workspaceId },
+    update: { recordedAt: new Date() },
+  });
   // The job may reach a worker before this transaction commits: the worker's claim waits on the
-  // row lock taken above and then sees `queued`. Should Redis refuse, the transaction rolls back
-  // and the delivery stays as it was, to be replayed again.
-  await queue.add(delivery.id, { deliveryId: delivery.id, workspaceId: options.workspaceId });
+  // row lock taken above and then sees `queued`.
+  await queue.add(delivery.id, { deliveryId: delivery.id, workspaceId: options.workspaceId }).catch(() => undefined);
   return { id: delivery.id, status: "queued" as const };
 }
