@@ -14,7 +14,7 @@ beforeAll(async () => {
   stack = await startStack({ env: { LOG_LEVEL: "debug" } });
   await stack.startIngest();
   await stack.startWorker();
-  [tenant] = await stack.createTenants(1, ["invoice.paid=paid", "customer.created=signedUp"]);
+  [tenant] = (await stack.createTenants(1, ["invoice.paid=paid", "customer.created=signedUp"])) as [Tenant];
 });
 afterAll(async () => {
   await stack?.stop();

@@ -1,6 +1,6 @@
 // Wires the ingest app to real Postgres and Redis.
 import type { FastifyInstance } from "fastify";
-import { checkDependencies, createDeliveryReceiver, createEndpointCache, type EnqueueMarker } from "@hookloop/core";
+import { checkDependencies, createDeliveryReceiver, createEndpointCache } from "@hookloop/core";
 import { createDb } from "@hookloop/db/client";
 import { connectProducer, openQueue, readEvictionPolicy, waitForConnection } from "@hookloop/queue";
 import { SecretBox, parseKeyring } from "@hookloop/secrets";
@@ -27,18 +27,15 @@ export async function createIngestServer(env: IngestEnv): Promise<IngestServer> 
     redact: ["req.headers.authorization", 'req.headers["stripe-signature"]', "req.headers.cookie"],
   });
   const queue = openQueue("deliveries", { connection: redis, prefix: env.REDIS_PREFIX });
-  // A delivery's outbox row stays until the worker has applied it (apply-delivery removes it with
-  // the outcome), not just until Redis took the job: Redis can still lose the job afterwards
-  // (restarted without persistence, killed, failed over), and the worker's relay re-queues every
-  // row left. Clearing rows on enqueue lost acknowledged events whenever that happened.
-  const marker: EnqueueMarker = { mark: () => {}, flush: async () => {}, close: async () => {} };
+  // A delivery's outbox row stays until the worker has applied it, not just until Redis took the
+  // job: Redis can still lose the job afterwards, and the worker's relay re-queues every row left
+  // (see core's relay-deliveries).
   const app = buildIngestApp(
     {
       receiveDelivery: createDeliveryReceiver({
         db,
         endpoints: createEndpointCache(db, box),
         queue,
-        enqueued: marker,
         onQueueError: (error, deliveryId) => logger.warn({ err: error, deliveryId }, "queue refused a delivery"),
       }),
       readiness: () => checkDependencies({ db, redis }),
@@ -50,7 +47,6 @@ export async function createIngestServer(env: IngestEnv): Promise<IngestServer> 
     app,
     close: async () => {
       await app.close();
-      await marker.close();
       await queue.close();
       redis.disconnect();
       await db.$disconnect();

@@ -294,10 +294,13 @@ describe("when a backing service is down", () => {
       const relayQueue = openQueue("deliveries", { connection: relayConnection, prefix: down.environment.redisPrefix });
       try {
         expect(await relayDeliveries(down.db, relayQueue, { graceSeconds: 0 })).toBe(1);
-        expect(await relayDeliveries(down.db, relayQueue, { graceSeconds: 0 })).toBe(0);
+        // Relayed again on a later pass, harmlessly: the job id is the delivery id.
+        expect(await relayDeliveries(down.db, relayQueue, { graceSeconds: 0 })).toBe(1);
         const [delivery] = await down.db.delivery.findMany({ where: { stripeEventId: event.id } });
-        expect(await down.db.deliveryOutbox.count()).toBe(0);
+        expect(await relayQueue.queue.getJobCounts("waiting")).toEqual({ waiting: 1 });
         expect(await relayQueue.queue.getJob(delivery!.id)).toBeTruthy();
+        // The row stays until the worker applies the delivery: Redis could still lose the job.
+        expect(await down.db.deliveryOutbox.count()).toBe(1);
       } finally {
         await relayQueue.close();
         relayConnection.disconnect();

@@ -1,13 +1,12 @@
 // The worker process: applies queued deliveries, queues again those not yet applied, and answers health checks.
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { checkDependencies } from "@hookloop/core";
+import { checkDependencies, relayDeliveries } from "@hookloop/core";
 import { createDb } from "@hookloop/db/client";
 import { connectProducer, connectWorker, openQueue, readEvictionPolicy, startWorker, waitForConnection } from "@hookloop/queue";
 import { pino } from "pino";
 import type { WorkerEnv } from "./env";
 import { createDeliveryHandler } from "./handle-delivery";
-import { relayOutbox } from "./relay-outbox";
 
 export type WorkerServer = { healthUrl: string; close: () => Promise<void> };
 
@@ -43,7 +42,7 @@ export async function startWorkerServer(env: WorkerEnv, logger = pino({ level: e
     // One pass at a time: while Postgres or Redis hangs, passes would otherwise pile up and take
     // the connections the jobs need.
     if (relaying) return;
-    relaying = relayOutbox(db, relayQueue)
+    relaying = relayDeliveries(db, relayQueue)
       .then((count) => count && logger.info({ count }, "queued deliveries not yet applied"))
       .catch((error: unknown) => logger.warn({ err: error }, "relay pass failed"))
       .finally(() => (relaying = null));

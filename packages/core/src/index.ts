@@ -5,7 +5,6 @@ export * from "./endpoint/create-endpoint";
 export * from "./endpoint/set-endpoint-secret";
 export * from "./workspace/create-workspace";
 export * from "./delivery/endpoint-cache";
-export * from "./delivery/enqueue-marker";
 export * from "./delivery/receive-delivery";
 export * from "./delivery/apply-delivery";
 export * from "./delivery/relay-deliveries";

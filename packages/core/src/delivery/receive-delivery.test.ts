@@ -37,7 +37,6 @@ beforeAll(async () => {
     db: appDb,
     endpoints: createEndpointCache(appDb, box),
     queue,
-    enqueued: { mark: () => {}, flush: async () => {}, close: async () => {} },
   });
 });
 afterAll(async () => {

@@ -5,7 +5,6 @@ import { classifyEvent, parseStripeEvent } from "@hookloop/domain";
 import type { TypedQueue } from "@hookloop/queue";
 import { verifyStripeSignature, type SignatureProblem } from "../stripe/verify-stripe-signature";
 import type { EndpointCache } from "./endpoint-cache";
-import type { EnqueueMarker } from "./enqueue-marker";
 
 export type ReceiveDeliveryOptions = { endpointId: string; rawBody: string; signatureHeader: string | undefined };
 
@@ -26,11 +25,9 @@ export function createDeliveryReceiver(deps: {
   db: Db;
   endpoints: EndpointCache;
   queue: TypedQueue<"deliveries">;
-  /** Clears the outbox rows of deliveries the queue took. */
-  enqueued: EnqueueMarker;
   onQueueError?: (error: unknown, deliveryId: string) => void;
 }): DeliveryReceiver {
-  const { endpoints, queue, enqueued } = deps;
+  const { endpoints, queue } = deps;
   const record = createDeliveryRecorder(sqlPool(deps.db));
 
   return async function receiveDelivery({ endpointId, rawBody, signatureHeader }) {
@@ -80,7 +77,6 @@ export function createDeliveryReceiver(deps: {
       deps.onQueueError?.(error, deliveryId);
       return { kind: "queue_unavailable", deliveryId };
     }
-    enqueued.mark(deliveryId);
     return { kind: "queued", deliveryId };
   };
 }

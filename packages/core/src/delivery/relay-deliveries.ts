@@ -1,30 +1,39 @@
-// The safety net under ingest: deliveries recorded in Postgres whose outbox row was never cleared
-// (Redis was down, or ingest died between recording and queueing) are queued here. Job ids are
-// delivery ids and applying is idempotent, so a delivery queued twice applies once.
+// Queues, again and again until they are applied, the deliveries recorded in Postgres. An outbox
+// row lives until apply-delivery removes it with the delivery's outcome, because Redis taking a
+// job does not make it safe: a Redis restarted without persistence, killed or failed over loses
+// its jobs, and only Postgres still knows those deliveries.
+//
+// Re-adding a job that still exists is a no-op (the job id is the delivery id), and applying is
+// idempotent, so a row relayed while its job waits, runs or retries costs one Redis round-trip.
 import type { DbClient } from "@hookloop/db/client";
 import type { TypedQueue } from "@hookloop/queue";
 
 export type RelayDeliveriesOptions = {
-  /** Leave younger rows to ingest, which is still queueing them. */
+  /** How long a row is left alone after it was recorded or last relayed. */
   graceSeconds?: number;
   batchSize?: number;
 };
 
-/** Queues one batch of stranded deliveries; returns how many it queued. */
+/** Queues one batch of the oldest unapplied deliveries; returns how many it queued. */
 export async function relayDeliveries(
   db: DbClient,
   queue: TypedQueue<"deliveries">,
   options: RelayDeliveriesOptions = {},
 ): Promise<number> {
-  const stranded = await db.deliveryOutbox.findMany({
+  const due = await db.deliveryOutbox.findMany({
     where: { recordedAt: { lt: new Date(Date.now() - (options.graceSeconds ?? 10) * 1000) } },
     orderBy: { recordedAt: "asc" },
     take: options.batchSize ?? 500,
   });
-  if (!stranded.length) return 0;
+  if (!due.length) return 0;
   await queue.addBulk(
-    stranded.map((row) => ({ jobId: row.deliveryId, payload: { deliveryId: row.deliveryId, workspaceId: row.workspaceId } })),
+    due.map((row) => ({ jobId: row.deliveryId, payload: { deliveryId: row.deliveryId, workspaceId: row.workspaceId } })),
   );
-  await db.deliveryOutbox.deleteMany({ where: { deliveryId: { in: stranded.map((row) => row.deliveryId) } } });
-  return stranded.length;
+  // Relayed rows wait another grace period and go to the back, so a long backlog is walked through
+  // instead of the same oldest batch being re-added on every pass.
+  await db.deliveryOutbox.updateMany({
+    where: { deliveryId: { in: due.map((row) => row.deliveryId) } },
+    data: { recordedAt: new Date() },
+  });
+  return due.length;
 }
