@@ -291,4 +291,22 @@ describe("customer.deleted", () => {
     await (await w.deliver("customer.deleted", { customerId: "cus_2", email: "shared@example.com" })).apply();
     expect(await w.contacts()).toHaveLength(0);
   });
+
+  it("a contact two customers share keeps its email when one of them moves to another", async () => {
+    const w = await newWorkspace();
+    await (
+      await w.deliver("customer.created", { customerId: "cus_1", email: "shared@example.com", name: "Ada Lovelace" })
+    ).apply();
+    await (
+      await w.deliver("customer.created", { customerId: "cus_2", email: "shared@example.com", name: "Ada Lovelace" })
+    ).apply();
+    const moved = await (
+      await w.deliver("customer.updated", { customerId: "cus_1", email: "grace@example.com", name: "Grace Hopper" })
+    ).apply();
+    expect(moved.reason).toContain("which another Stripe customer still has");
+    expect(await w.contacts()).toMatchObject([
+      { email: "grace@example.com", firstName: "Grace", lastName: "Hopper" },
+      { email: "shared@example.com", firstName: "Ada", lastName: "Lovelace" },
+    ]);
+  });
 });
