@@ -369,6 +369,18 @@ describe("shuffled and repeated Stripe events end where Stripe's order ends", ()
     );
   });
 
+  // With "unsubscribe", an update Stripe made before the deletion but delivered after it is not
+  // applied (the deletion's tombstone ends the customer's ordering), while the model applies it.
+  it.fails(
+    "customers with emails of their own, shuffled and repeated, contacts unsubscribed with their customer: same end",
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(scenarios({ sharedEmails: false }, ["unsubscribe"]), (scenario) => expectModelOutcome(scenario)),
+        { numRuns: 100, seed: 20261123 },
+      );
+    },
+  );
+
   it("customers with emails of their own, shuffled and repeated, applied by four workers at once: same end", async () => {
     await fc.assert(
       fc.asyncProperty(scenarios({ sharedEmails: false }, ["delete"]), (scenario) =>
@@ -459,8 +471,7 @@ describe("where the end depends on the delivery order (product bugs, `fails` unt
     await expectModelOutcome({ history: sharedContactMoves, behaviour: "delete", schedule: onceEach(0, 1, 2) });
   });
 
-  it.fails("a deletion that arrives before the customer's first event still leaves the unsubscribed contact", async () => {
-    // apply-delivery: no contact at all, and none of the three trigger events.
+  it("a deletion that arrives before the customer's first event still leaves the unsubscribed contact", async () => {
     await expectModelOutcome({ history: deletionOvertakes, behaviour: "unsubscribe", schedule: onceEach(2, 0, 1) });
   });
 

@@ -281,6 +281,20 @@ describe("customer.deleted", () => {
     expect(await w.contacts()).toHaveLength(0);
   });
 
+  it("with unsubscribe, arriving before the customer's first events leaves the unsubscribed contact they make", async () => {
+    const w = await newWorkspace({ onCustomerDeleted: "unsubscribe" });
+    const created = await w.deliver("customer.created", { customerId: "cus_1", email: "a@example.com", name: "Ada Lovelace" });
+    const paid = await w.deliver("invoice.paid", { customerId: "cus_1", email: "a@example.com" });
+    const deleted = await w.deliver("customer.deleted", { customerId: "cus_1", email: "a@example.com" });
+    await deleted.apply();
+    await created.apply();
+    await paid.apply();
+    expect(await w.contacts()).toMatchObject([
+      { email: "a@example.com", firstName: "Ada", lastName: "Lovelace", subscribed: false },
+    ]);
+    expect((await w.triggers()).map((trigger) => trigger.name).sort()).toEqual(["customerCreated", "successfulPayment"]);
+  });
+
   it("keeps a contact that another live Stripe customer still holds", async () => {
     const w = await newWorkspace({ onCustomerDeleted: "delete" });
     await (await w.deliver("customer.created", { customerId: "cus_1", email: "shared@example.com" })).apply();
