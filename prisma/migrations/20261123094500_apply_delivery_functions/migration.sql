@@ -29,7 +29,7 @@ END $$;
 -- watermark and deletion tombstone, suppression of erased emails, the contact write, the trigger
 -- events (once per workspace, Stripe event and name) and the delivery's outcome. Returns
 -- {status, reason, contactId}; status 'unresolvable' means nothing was written and the caller
--- rolls back and retries later. Mirrors, step for step, the TypeScript it replaced.
+-- rolls back and retries later.
 CREATE FUNCTION hookloop_apply_plan(p_delivery_id uuid, p_plan jsonb, p_event_id text, p_created timestamptz)
 RETURNS jsonb LANGUAGE plpgsql VOLATILE
 AS $$
@@ -102,7 +102,17 @@ BEGIN
         last_event_created = COALESCE(EXCLUDED.last_event_created, stripe_customer.last_event_created),
         last_event_id = COALESCE(EXCLUDED.last_event_id, stripe_customer.last_event_id),
         deleted_at = COALESCE(stripe_customer.deleted_at, EXCLUDED.deleted_at);
-      IF v_contact_id IS NULL THEN
+      IF v_contact_id IS NULL AND p_plan->>'behaviour' = 'unsubscribe' AND v_has_plan_email
+         AND NOT EXISTS (SELECT 1 FROM contact_suppression
+                         WHERE workspace_id = v_ws AND email_hash = encode(sha256(convert_to(v_ws || ':' || v_plan_email, 'UTF8')), 'hex')) THEN
+        -- The deletion overtook the customer's first events: had they come first, the contact would
+        -- exist and now be unsubscribed, so it is added that way (its older events fill it in).
+        INSERT INTO contact (workspace_id, email, source, subscribed, stripe_customer_id)
+        VALUES (v_ws, v_plan_email, 'Stripe', false, v_customer_id)
+        RETURNING id INTO v_contact_id;
+        UPDATE stripe_customer SET contact_id = v_contact_id WHERE workspace_id = v_ws AND customer_id = v_customer_id;
+        v_reason := format('Customer %s was deleted before Hookloop saw it; added %s as unsubscribed.', v_customer_id, v_plan_email);
+      ELSIF v_contact_id IS NULL THEN
         v_reason := format('Customer %s had no contact; nothing to remove.', v_customer_id);
       ELSE
         SELECT count(*) INTO v_others FROM stripe_customer
@@ -133,6 +143,11 @@ BEGIN
 
     IF cu_found AND cu_deleted_at IS NOT NULL THEN
       v_contact_id := cu_contact_id;
+      -- An older event of a deleted customer still fires its triggers and fills in a missing name.
+      IF v_contact_id IS NOT NULL AND v_has_name THEN
+        UPDATE contact SET first_name = v_first, last_name = v_last, updated_at = now()
+          WHERE id = v_contact_id AND coalesce(first_name, '') = '' AND coalesce(last_name, '') = '';
+      END IF;
       v_reason := format('Stripe deleted customer %s; later events leave the contact as it is.', v_customer_id);
     ELSE
       -- Newer than the customer's watermark: a later `created` wins; within the same second, the larger event id.
@@ -168,6 +183,15 @@ BEGIN
             FROM contact WHERE workspace_id = v_ws AND email = v_plan_email;
           IF FOUND THEN
             v_reason := format('Customer %s moved from %s to %s, which was already a contact.', v_customer_id, li_email, v_plan_email);
+          ELSIF EXISTS (SELECT 1 FROM stripe_customer
+                        WHERE workspace_id = v_ws AND contact_id = li_id AND deleted_at IS NULL AND customer_id <> v_customer_id) THEN
+            -- Another live Stripe customer still has the old email: it keeps that contact, and this
+            -- customer gets a contact of its own at the new one.
+            INSERT INTO contact (workspace_id, email, source, first_name, last_name, stripe_customer_id)
+            VALUES (v_ws, v_plan_email, 'Stripe', v_first, v_last, v_customer_id)
+            RETURNING id, email, first_name, last_name, stripe_customer_id INTO co_id, co_email, co_first, co_last, co_scid;
+            v_reason := format('Customer %s moved from %s, which another Stripe customer still has, to %s: created that contact.',
+                               v_customer_id, li_email, v_plan_email);
           ELSE
             UPDATE contact SET email = v_plan_email, updated_at = now() WHERE id = li_id
               RETURNING id, email, first_name, last_name, stripe_customer_id INTO co_id, co_email, co_first, co_last, co_scid;
