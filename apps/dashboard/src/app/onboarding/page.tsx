@@ -2,7 +2,7 @@ import { redirect } from "next/navigation";
 import { services } from "@/server/services";
 import { requireUser } from "@/server/session";
 import { acceptInvitation, createWorkspaceAction } from "../workspace-actions";
-import { WorkspaceForm } from "../workspace-form";
+import { NameForm } from "../name-form";
 
 export const dynamic = "force-dynamic";
 
@@ -31,7 +31,13 @@ export default async function OnboardingPage() {
           <button type="submit">Join</button>
         </form>
       ))}
-      <WorkspaceForm action={createWorkspaceAction} submitLabel="Create workspace" />
+      <NameForm
+        action={createWorkspaceAction}
+        id="workspace-name"
+        label="Workspace name"
+        placeholder="Acme"
+        submitLabel="Create workspace"
+      />
     </main>
   );
 }

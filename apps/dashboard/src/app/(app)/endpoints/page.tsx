@@ -2,7 +2,7 @@ import Link from "next/link";
 import { listEndpoints } from "@hookloop/core";
 import { requireWorkspace } from "@/server/session";
 import { createEndpointAction } from "./actions";
-import { CreateEndpointForm } from "./create-endpoint-form";
+import { NameForm } from "../../name-form";
 
 export default async function EndpointsPage() {
   const { workspace, inWorkspace } = await requireWorkspace();
@@ -51,7 +51,14 @@ export default async function EndpointsPage() {
           </table>
         </div>
       )}
-      <CreateEndpointForm action={createEndpointAction} />
+      <NameForm
+        action={createEndpointAction}
+        heading="New endpoint"
+        id="endpoint-name"
+        label="Name"
+        placeholder="Stripe (live)"
+        submitLabel="Create endpoint"
+      />
     </>
   );
 }

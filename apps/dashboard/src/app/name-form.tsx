@@ -2,29 +2,40 @@
 import { useFormAction } from "./use-form-action";
 import type { FormState } from "./form-state";
 
-export function WorkspaceForm({
+/** A form that creates something from its name alone: a workspace, an endpoint. */
+export function NameForm({
   action,
+  id,
+  label,
+  placeholder,
   submitLabel,
+  heading,
 }: {
   action: (state: FormState, form: FormData) => Promise<FormState>;
+  id: string;
+  label: string;
+  placeholder: string;
   submitLabel: string;
+  heading?: string;
 }) {
   const { state, pending, formProps } = useFormAction(action);
   return (
     <form {...formProps} className="panel">
+      {heading && <h2>{heading}</h2>}
       <div className="field">
-        <label htmlFor="workspace-name">Workspace name</label>
+        <label htmlFor={id}>{label}</label>
         <input
-          id="workspace-name"
+          id={id}
           name="name"
           type="text"
           required
           maxLength={100}
-          placeholder="Acme"
-          aria-describedby="workspace-name-error"
+          placeholder={placeholder}
+          aria-invalid={Boolean(state.fieldErrors?.name)}
+          aria-describedby={`${id}-error`}
         />
         {state.fieldErrors?.name && (
-          <p id="workspace-name-error" className="error" role="alert">
+          <p id={`${id}-error`} className="error" role="alert">
             {state.fieldErrors.name}
           </p>
         )}
