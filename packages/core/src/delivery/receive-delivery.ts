@@ -56,8 +56,8 @@ export function createDeliveryReceiver(deps: {
     const status = classification.accepted ? "queued" : "ignored";
     const reason = classification.accepted ? null : classification.reason;
 
-    // Records the delivery (and, when queued, its outbox row) in one statement, for the
-    // endpoint's own workspace: see hookloop_record_delivery in prisma/migrations.
+    // Records the delivery (and, when queued, its outbox row) for the endpoint's own workspace,
+    // batched with whatever else arrives meanwhile (createDeliveryRecorder below).
     const deliveryId = await record({
       endpointId: endpoint.id,
       stripeEventId: event.id,
@@ -96,8 +96,8 @@ type DeliveryRecord = {
  * Records deliveries through hookloop_record_deliveries (prisma/migrations), several per statement
  * and transaction when requests arrive together: a request that finds the batches in flight waits
  * for the next one instead of taking a connection and a commit of its own. Under light load every
- * request is a batch of one. Each
- * caller gets its answer only after the batch holding its delivery is committed. If a batch
+ * request is a batch of one. Each caller gets its answer only after the batch holding its delivery
+ * is committed. If a batch
  * fails (an endpoint deleted meanwhile, a payload Postgres refuses), its deliveries are recorded
  * again one by one, so each gets its own answer and no one fails for a neighbour.
  */
