@@ -44,7 +44,7 @@ const tenantTables = [
   "endpoint_event",
   "delivery",
   "contact",
-  "stripe_customer",
+  "contact_event",
   "trigger_event",
   "contact_suppression",
   "erasure_audit",

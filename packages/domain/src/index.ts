@@ -6,3 +6,4 @@ export * from "./contact-fields";
 export * from "./event-order";
 export * from "./trigger-name";
 export * from "./signing-secret";
+export * from "./replay-contact-history";

@@ -59,7 +59,7 @@ it("erasing a contact removes it, its events and payloads, keeps an audit record
     payload: { erased: true },
   });
   expect(await db.deliveryOutbox.count({ where: { deliveryId: pending.id } })).toBe(0);
-  expect(JSON.stringify(await db.stripeCustomer.findMany({ where: { workspaceId: workspace.id } }))).not.toMatch(/erase\.me/i);
+  expect(JSON.stringify(await db.contactEvent.findMany({ where: { workspaceId: workspace.id } }))).not.toMatch(/erase\.me/i);
 
   const [kept] = await db.erasureAudit.findMany({ where: { workspaceId: workspace.id } });
   expect(kept).toMatchObject({ requestedBy: "dpo@acme.test", contactDeleted: true });

@@ -14,10 +14,11 @@ export const ERASED_PAYLOAD = { erased: true } as const;
 
 /**
  * Erases a person on request (GDPR art. 17): deletes their contact and its trigger events, blanks
- * every stored Stripe payload that names them (a queued one is never applied), forgets their
- * email on Stripe customers, and keeps only a hash of the email — to stop any later or replayed
- * event from creating the contact again — and an audit record. Redis holds ids only, so nothing
- * queued there names them. Run it inside withWorkspace.
+ * every stored Stripe payload that names them (a queued one is never applied), removes from the
+ * contact history every event of their email and of the Stripe customers that had it (so no
+ * replay brings back an email they used before), and keeps only a hash of the email — to stop any
+ * later or replayed event from creating the contact again — and an audit record. Redis holds ids
+ * only, so nothing queued there names them. Run it inside withWorkspace.
  */
 export async function eraseContact(tx: DbClient, options: EraseContactOptions) {
   const email = normaliseEmail(options.email);
@@ -25,6 +26,8 @@ export async function eraseContact(tx: DbClient, options: EraseContactOptions) {
   const { workspaceId } = options;
   const emailHash = erasedEmailHash(workspaceId, email);
 
+  // Alone against the worker's replays of this workspace (hookloop_record_contact_event).
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended('contacts:' || ${workspaceId}, 0))`;
   const contact = await tx.contact.findUnique({ where: { workspaceId_email: { workspaceId, email } }, select: { id: true } });
   const triggerEventsDeleted = contact ? await tx.triggerEvent.count({ where: { contactId: contact.id } }) : 0;
 
@@ -40,7 +43,10 @@ export async function eraseContact(tx: DbClient, options: EraseContactOptions) {
   if (redacted.length) {
     await tx.deliveryOutbox.deleteMany({ where: { deliveryId: { in: redacted.map((row) => row.id) } } });
   }
-  await tx.stripeCustomer.updateMany({ where: { workspaceId, email }, data: { email: null } });
+  await tx.$executeRaw`
+    DELETE FROM contact_event
+    WHERE workspace_id = ${workspaceId}
+      AND (email = ${email} OR customer_id IN (SELECT customer_id FROM contact_event WHERE workspace_id = ${workspaceId} AND email = ${email}))`;
   if (contact) await tx.contact.delete({ where: { id: contact.id } });
 
   await tx.contactSuppression.upsert({

@@ -1,29 +1,43 @@
-// What the worker does with one queued delivery: in one transaction, change the contact it names,
-// fire the trigger events mapped to it and record the outcome on the delivery. Safe to run twice,
-// concurrently, or out of order with other deliveries:
+// What the worker does with one queued delivery: in one transaction, add the event's contact change
+// to the workspace's contact history, replay the part of the history it belongs to in Stripe's
+// order (@hookloop/domain replayContactHistory), write what the replay changed — contacts, the
+// contact each event and its trigger events belong to — and record the outcome on the delivery.
+// Safe to run twice, concurrently, or out of order with other deliveries:
 // - a delivery that is no longer `queued` is left alone, so a job run twice applies once;
-// - advisory locks per Stripe customer and per email serialise work on one contact, and every
-//   insert is ON CONFLICT, so concurrent jobs never trip a unique constraint;
-// - per Stripe customer, only a customer event newer than the last one applied (see event-order)
-//   writes the email and name; a deleted customer stays deleted.
+// - the history holds each Stripe event once, and the contacts are whatever replaying it makes,
+//   so the order deliveries arrive in does not change the end;
+// - deliveries whose parts of the history touch are serialised by advisory locks.
 //
-// The database work is two functions (prisma/migrations/*_apply_delivery_functions), so one
-// delivery costs four round trips (BEGIN, claim, apply, COMMIT) on a plain `pg` connection of the
-// Prisma client's own pool, under the same role and row-level security:
+// The database work is three functions (prisma/migrations/*_apply_delivery_functions and
+// *_contact_history), so one delivery costs five round trips (BEGIN, claim, record, apply, COMMIT)
+// on a plain `pg` connection of the Prisma client's own pool, under the same role and row-level
+// security:
 // - hookloop_claim_delivery names the workspace for the transaction, locks the delivery row and
 //   returns its payload and the endpoint's settings;
-// - the domain turns those into a plan (planContactChange), here, in TypeScript;
-// - hookloop_apply_plan takes the plan and does the locking, the ordering watermark, the
-//   suppression check, the contact and stripe_customer writes, the triggers and the outcome.
+// - the domain turns those into a contact change (planContactChange);
+// - hookloop_record_contact_event adds it to the history, locks its part and returns that part;
+// - the domain replays the part; contactWrites, below, matches the replayed contacts to rows;
+// - hookloop_apply_contact_history writes the contacts, trigger events and the outcome.
+import { randomUUID } from "node:crypto";
 import type { Db, SqlClient } from "@hookloop/db/client";
 import { sqlPool } from "@hookloop/db/client";
 import { withWorkspace } from "../workspace/with-workspace";
-import { planContactChange, stripeEventSchema, type ContactPlan, type EndpointSettings } from "@hookloop/domain";
+import {
+  planContactChange,
+  replayContactHistory,
+  stripeEventSchema,
+  type EndpointSettings,
+  type HistoryEvent,
+  type ReplayedHistory,
+} from "@hookloop/domain";
 
 /** The event names no contact yet; the customer event that does may still be on its way. */
 export class ContactNotResolvableError extends Error {
   override name = "ContactNotResolvableError";
 }
+
+/** Another delivery linked this one's part of the history to more while its locks were taken. */
+class HistoryPartGrewError extends Error {}
 
 export type ApplyDeliveryOptions = { deliveryId: string; workspaceId: string };
 
@@ -39,20 +53,59 @@ type ClaimedDelivery = {
   on_customer_deleted: EndpointSettings["onCustomerDeleted"];
   events: EndpointSettings["events"] | null;
 };
-type AppliedPlan = { status: "processed" | "failed" | "unresolvable"; reason: string; contactId: string | null };
+
+type RecordedEvent = {
+  eventId: string;
+  created: string;
+  customerId: string | null;
+  email: string | null;
+  firstName: string | null;
+  lastName: string | null;
+  authoritative: boolean;
+  deletion: "delete" | "unsubscribe" | null;
+  contactId: string | null;
+};
+type ContactRow = {
+  id: string;
+  email: string;
+  firstEventId: string | null;
+  firstName: string | null;
+  lastName: string | null;
+  subscribed: boolean;
+  stripeCustomerId: string | null;
+};
+/** What hookloop_record_contact_event returns: the part of the history, or why there is none. */
+type RecordedPart = { retry?: true; erased?: true; events: RecordedEvent[]; contacts: ContactRow[] };
+type ContactWrites = {
+  remove: string[];
+  contacts: Array<Omit<ContactRow, "firstEventId"> & { firstEventId: string }>;
+  placements: Array<{ eventId: string; contactId: string | null }>;
+};
 
 // Named statements: each connection parses and plans them once.
 const claimStatement = "SELECT * FROM hookloop_claim_delivery($1, $2::uuid)";
-const applyStatement = "SELECT hookloop_apply_plan($1::uuid, $2::jsonb, $3, $4::timestamptz) AS result";
+const recordStatement = "SELECT hookloop_record_contact_event($1::uuid, $2, $3::timestamptz, $4::jsonb, $5) AS part";
+const applyStatement = "SELECT hookloop_apply_contact_history($1::uuid, $2::jsonb)";
+
+const erasedReason = "This email was erased at the contact's request; Hookloop does not add it again.";
 
 export async function applyDelivery(db: Db, options: ApplyDeliveryOptions): Promise<ApplyOutcome> {
+  try {
+    return await inTransaction(db, (client) => applyClaimed(client, options, { exclusive: false }));
+  } catch (error) {
+    if (!(error instanceof HistoryPartGrewError)) throw error;
+    return inTransaction(db, (client) => applyClaimed(client, options, { exclusive: true }));
+  }
+}
+
+async function inTransaction<T>(db: Db, work: (client: SqlClient) => Promise<T>): Promise<T> {
   const client = await sqlPool(db).connect();
   let unusable: Error | undefined;
   try {
     await client.query("BEGIN");
-    const outcome = await applyClaimed(client, options);
+    const result = await work(client);
     await client.query("COMMIT");
-    return outcome;
+    return result;
   } catch (error) {
     await client.query("ROLLBACK").catch((rollbackError: Error) => {
       // A connection that cannot roll back is in an unknown state: the pool drops it.
@@ -64,7 +117,11 @@ export async function applyDelivery(db: Db, options: ApplyDeliveryOptions): Prom
   }
 }
 
-async function applyClaimed(client: SqlClient, options: ApplyDeliveryOptions): Promise<ApplyOutcome> {
+async function applyClaimed(
+  client: SqlClient,
+  options: ApplyDeliveryOptions,
+  lock: { exclusive: boolean },
+): Promise<ApplyOutcome> {
   const claimed = await client.query<ClaimedDelivery>({
     name: "hookloop_claim_delivery",
     text: claimStatement,
@@ -75,29 +132,109 @@ async function applyClaimed(client: SqlClient, options: ApplyDeliveryOptions): P
     return { status: "skipped", reason: row ? `The delivery is already ${row.status}.` : "The delivery no longer exists." };
   }
 
+  const write = (writes: ContactWrites, outcome: { status: "processed" | "failed"; reason: string; contactId: string | null }) =>
+    client.query({
+      name: "hookloop_apply_contact_history",
+      text: applyStatement,
+      values: [options.deliveryId, { ...writes, outcome }],
+    });
+  const nothing: ContactWrites = { remove: [], contacts: [], placements: [] };
+  const fail = async (reason: string): Promise<ApplyOutcome> => {
+    await write(nothing, { status: "failed", reason, contactId: null });
+    return { status: "failed", reason };
+  };
+
   const parsed = stripeEventSchema.safeParse(row.payload);
-  const settings: EndpointSettings = {
+  if (!parsed.success) return fail("The stored payload is not a Stripe event.");
+  const event = parsed.data;
+  const plan = planContactChange(event, {
     syncNames: row.sync_names,
     onCustomerDeleted: row.on_customer_deleted,
     events: row.events ?? [],
-  };
-  const plan: ContactPlan | { kind: "unusable"; reason: string } = parsed.success
-    ? planContactChange(parsed.data, settings)
-    : { kind: "unusable", reason: "The stored payload is not a Stripe event." };
-  const applied = await client.query<{ result: AppliedPlan }>({
-    name: "hookloop_apply_plan",
-    text: applyStatement,
-    values: [
-      options.deliveryId,
-      JSON.stringify(plan),
-      parsed.success ? parsed.data.id : null,
-      parsed.success ? new Date(parsed.data.created * 1000) : null,
-    ],
   });
-  const result = applied.rows[0]!.result;
-  if (result.status === "unresolvable") throw new ContactNotResolvableError(result.reason);
-  if (result.status === "failed") return { status: "failed", reason: result.reason };
-  return { status: "processed", reason: result.reason, contactId: result.contactId };
+  if (plan.kind === "unusable") return fail(plan.reason);
+
+  const recorded = await client.query<{ part: RecordedPart }>({
+    name: "hookloop_record_contact_event",
+    text: recordStatement,
+    values: [options.deliveryId, event.id, new Date(event.created * 1000), plan, lock.exclusive],
+  });
+  const part = recorded.rows[0]!.part;
+  if (part.retry) throw new HistoryPartGrewError();
+  if (part.erased) {
+    await write(nothing, { status: "processed", reason: erasedReason, contactId: null });
+    return { status: "processed", reason: erasedReason, contactId: null };
+  }
+
+  const replayed = replayContactHistory(part.events.map(historyEventOf));
+  const placed = replayed.events.get(event.id)!;
+  if (placed.unresolvable) throw new ContactNotResolvableError(placed.reason);
+  const { writes, contactIds } = contactWrites(part, replayed, event.id);
+  const outcome = {
+    status: "processed" as const,
+    reason: placed.reason,
+    contactId: placed.contactKey ? contactIds.get(placed.contactKey)! : null,
+  };
+  await write(writes, outcome);
+  return outcome;
+}
+
+function historyEventOf(row: RecordedEvent): HistoryEvent {
+  const position = { eventId: row.eventId, created: new Date(row.created) };
+  if (row.deletion) {
+    return { ...position, kind: "delete", customerId: row.customerId!, email: row.email, behaviour: row.deletion };
+  }
+  const named = row.firstName !== null || row.lastName !== null;
+  return {
+    ...position,
+    kind: "upsert",
+    customerId: row.customerId,
+    email: row.email,
+    name: named ? { firstName: row.firstName, lastName: row.lastName } : null,
+    authoritative: row.authoritative,
+  };
+}
+
+/**
+ * What to write so that the rows of a part of the history match its replay. A replayed contact is
+ * the row created by the same event, else the row with its email, else a new row; rows left over
+ * are contacts the history no longer makes. Only what changed is written, plus the delivery's own
+ * event, whose trigger events may be new.
+ */
+function contactWrites(part: RecordedPart, replayed: ReplayedHistory, currentEventId: string) {
+  const keys = new Set(replayed.contacts.map((contact) => contact.key));
+  const leftOver = new Map(part.contacts.map((row) => [row.id, row]));
+  const rowOf = new Map<string, ContactRow>();
+  for (const row of part.contacts) {
+    if (row.firstEventId && keys.has(row.firstEventId)) {
+      rowOf.set(row.firstEventId, row);
+      leftOver.delete(row.id);
+    }
+  }
+  const leftOverByEmail = new Map([...leftOver.values()].map((row) => [row.email, row]));
+  const contacts: ContactWrites["contacts"] = [];
+  const contactIds = new Map<string, string>();
+  for (const contact of replayed.contacts) {
+    let row = rowOf.get(contact.key);
+    if (!row && leftOverByEmail.has(contact.email)) {
+      row = leftOverByEmail.get(contact.email)!;
+      leftOver.delete(row.id);
+    }
+    const { key, ...fields } = contact;
+    const written = { id: row?.id ?? randomUUID(), firstEventId: key, ...fields };
+    contactIds.set(key, written.id);
+    if (!row || (Object.keys(written) as Array<keyof typeof written>).some((field) => written[field] !== row[field])) {
+      contacts.push(written);
+    }
+  }
+  const placements = part.events
+    .map((event) => {
+      const contactKey = replayed.events.get(event.eventId)!.contactKey;
+      return { event, contactId: contactKey ? contactIds.get(contactKey)! : null };
+    })
+    .filter(({ event, contactId }) => event.eventId === currentEventId || event.contactId !== contactId)
+    .map(({ event, contactId }) => ({ eventId: event.eventId, contactId }));
+  return { writes: { remove: [...leftOver.keys()], contacts, placements }, contactIds };
 }
 
 /** Marks a delivery failed for good, outside any transaction that may have been rolled back. */

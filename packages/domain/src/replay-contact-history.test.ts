@@ -1,0 +1,105 @@
+import { describe, expect, it } from "vitest";
+import { replayContactHistory, type HistoryEvent } from "./replay-contact-history";
+
+const at = (second: number) => new Date((1_700_000_000 + second) * 1000);
+const name = (firstName: string, lastName: string | null = null) => ({ firstName, lastName });
+
+const customer = (eventId: string, second: number, customerId: string, email: string, fullName = name("Ada")): HistoryEvent => ({
+  kind: "upsert",
+  eventId,
+  created: at(second),
+  customerId,
+  email,
+  name: fullName,
+  authoritative: true,
+});
+const invoice = (eventId: string, second: number, customerId: string | null, email: string | null): HistoryEvent => ({
+  kind: "upsert",
+  eventId,
+  created: at(second),
+  customerId,
+  email,
+  name: name("Snapshot"),
+  authoritative: false,
+});
+const deleted = (eventId: string, second: number, customerId: string, behaviour: "delete" | "unsubscribe"): HistoryEvent => ({
+  kind: "delete",
+  eventId,
+  created: at(second),
+  customerId,
+  email: null,
+  behaviour,
+});
+
+/** Every order of the events ends the same. */
+function everyOrder(events: HistoryEvent[]): HistoryEvent[][] {
+  if (events.length <= 1) return [events];
+  return events.flatMap((event, index) =>
+    everyOrder([...events.slice(0, index), ...events.slice(index + 1)]).map((rest) => [event, ...rest]),
+  );
+}
+
+const summary = (events: HistoryEvent[]) => {
+  const replayed = replayContactHistory(events);
+  return {
+    contacts: replayed.contacts.map((contact) => `${contact.email} ${contact.firstName} ${contact.subscribed}`).sort(),
+    placed: [...replayed.events].map(([id, event]) => `${id} → ${event.contactKey}`).sort(),
+  };
+};
+
+describe("replayContactHistory", () => {
+  it("ends the same in every delivery order", () => {
+    const events = [
+      customer("evt_1", 0, "cus_a", "ada@example.com", name("Ada", "Lovelace")),
+      invoice("evt_2", 1, "cus_a", null),
+      customer("evt_3", 2, "cus_b", "ada@example.com", name("Ada", "King")),
+      customer("evt_4", 3, "cus_a", "grace@example.com", name("Grace")),
+      deleted("evt_5", 4, "cus_b", "delete"),
+    ];
+    const inOrder = summary(events);
+    for (const order of everyOrder(events)) expect(summary(order)).toEqual(inOrder);
+    // cus_a moved away while cus_b still had ada@: ada@ stayed with cus_b and went with its deletion.
+    expect(inOrder.contacts).toEqual(["grace@example.com Grace true"]);
+    expect(inOrder.placed).toEqual(["evt_1 → null", "evt_2 → null", "evt_3 → null", "evt_4 → evt_4", "evt_5 → null"]);
+  });
+
+  it("a customer event moves its contact; an older one arriving later does not move it back", () => {
+    const replayed = replayContactHistory([
+      customer("evt_2", 2, "cus_a", "new@example.com"),
+      customer("evt_1", 1, "cus_a", "old@example.com"),
+    ]);
+    expect(replayed.contacts).toMatchObject([{ key: "evt_1", email: "new@example.com", stripeCustomerId: "cus_a" }]);
+    expect(replayed.events.get("evt_1")!.reason).toBe(
+      "An event newer than this one was already applied to customer cus_a; old@example.com keeps what it says.",
+    );
+    expect(replayed.events.get("evt_2")!.reason).toBe("Changed the contact's email from old@example.com to new@example.com.");
+  });
+
+  it("an invoice's snapshot fills a missing name and never overwrites one", () => {
+    const replayed = replayContactHistory([
+      invoice("evt_1", 0, null, "a@example.com"),
+      invoice("evt_2", 1, "cus_a", "a@example.com"),
+    ]);
+    expect(replayed.contacts).toMatchObject([{ email: "a@example.com", firstName: "Snapshot", stripeCustomerId: "cus_a" }]);
+  });
+
+  it("a shared contact outlives one customer's deletion, and unsubscribes with the last", () => {
+    const events = [
+      customer("evt_1", 0, "cus_a", "ada@example.com"),
+      customer("evt_2", 1, "cus_b", "ada@example.com"),
+      deleted("evt_3", 2, "cus_a", "unsubscribe"),
+    ];
+    expect(replayContactHistory(events).contacts).toMatchObject([{ email: "ada@example.com", subscribed: true }]);
+    expect(replayContactHistory([...events, deleted("evt_4", 3, "cus_b", "unsubscribe")]).contacts).toMatchObject([
+      { email: "ada@example.com", subscribed: false },
+    ]);
+  });
+
+  it("cannot place an event with no email whose customer has none yet", () => {
+    expect(replayContactHistory([invoice("evt_1", 0, "cus_a", null)]).events.get("evt_1")).toEqual({
+      contactKey: null,
+      unresolvable: true,
+      reason: "The event has no email, and Stripe customer cus_a is not known yet.",
+    });
+  });
+});
