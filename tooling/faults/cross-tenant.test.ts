@@ -411,7 +411,12 @@ describe("row-level security in the database itself", () => {
         expect(deleted.rowCount, `DELETE from ${table} of B`).toBe(0);
       }
       // The same insert for A's own workspace is admitted: the refusals above are the policy's.
-      const own = { ...(before.a.contact![0] as Record<string, unknown>), id: randomUUID(), email: "own@example.com" };
+      const own = {
+        ...(before.a.contact![0] as Record<string, unknown>),
+        id: randomUUID(),
+        email: "own@example.com",
+        first_event_id: "evt_own",
+      };
       expect(
         await errorCodeOf(client, `INSERT INTO contact SELECT * FROM jsonb_populate_record(NULL::contact, $1::jsonb)`, [
           JSON.stringify(own),

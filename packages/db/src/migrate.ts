@@ -90,9 +90,9 @@ async function readSchema(): Promise<SchemaFile> {
   return { path: "schema.prisma", content: await readFile(schemaPath, "utf8") };
 }
 
-async function readMigrationsList() {
+async function readMigrationsList(until?: string) {
   const entries = (await readdir(migrationsDir, { withFileTypes: true }).catch(() => []))
-    .filter((entry) => entry.isDirectory())
+    .filter((entry) => entry.isDirectory() && (!until || entry.name <= until))
     .map((entry) => entry.name)
     .sort();
   const migrationDirectories = await Promise.all(
@@ -113,9 +113,12 @@ async function readMigrationsList() {
   };
 }
 
-/** Applies the folders of prisma/migrations that the database has not seen. Returns their names. */
-export async function applyMigrations(options: { connectionString: string }): Promise<string[]> {
-  const migrationsList = await readMigrationsList();
+/**
+ * Applies the folders of prisma/migrations that the database has not seen, up to and including
+ * `until` if given (to test an upgrade from an older schema). Returns their names.
+ */
+export async function applyMigrations(options: { connectionString: string; until?: string }): Promise<string[]> {
+  const migrationsList = await readMigrationsList(options.until);
   return withEngine(await readSchema(), options.connectionString, async (engine) => {
     const result = await engine.applyMigrations({ migrationsList, filters: { externalTables: [], externalEnums: [] } });
     return result.appliedMigrationNames;

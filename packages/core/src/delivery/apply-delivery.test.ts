@@ -176,6 +176,25 @@ describe("exactly once", () => {
     expect(await w.contacts()).toHaveLength(1);
   });
 
+  it("the same Stripe event through a second endpoint that maps it to another trigger fires both, once each", async () => {
+    const w = await newWorkspace();
+    const second = await createEndpoint(db, box, {
+      workspaceId: w.workspace.id,
+      name: "Second",
+      enable: [{ eventType: "invoice.paid", triggerName: "paidAgain" }],
+    });
+    const first = await w.deliver("invoice.paid", { customerId: "cus_1", email: "a@example.com" });
+    const again = await w.deliver(
+      "invoice.paid",
+      { id: first.event.id, created: first.event.created, customerId: "cus_1" },
+      second.id,
+    );
+    await first.apply();
+    await again.apply();
+    await first.apply();
+    expect((await w.triggers()).map((trigger) => trigger.name).sort()).toEqual(["paidAgain", "successfulPayment"]);
+  });
+
   it("fifty concurrent deliveries for one email make one contact and fifty processed deliveries", async () => {
     const w = await newWorkspace();
     const deliveries = await Promise.all(
@@ -304,6 +323,40 @@ describe("customer.deleted", () => {
     expect(await w.contacts()).toMatchObject([{ email: "shared@example.com", subscribed: true }]);
     await (await w.deliver("customer.deleted", { customerId: "cus_2", email: "shared@example.com" })).apply();
     expect(await w.contacts()).toHaveLength(0);
+  });
+
+  it("a contact two customers share takes the name of the newest customer event, whatever order they arrive in", async () => {
+    const w = await newWorkspace();
+    const older = await w.deliver("customer.created", { customerId: "cus_1", email: "shared@example.com", name: "Ada Lovelace" });
+    const newer = await w.deliver("customer.created", { customerId: "cus_2", email: "shared@example.com", name: "Ada King" });
+    await newer.apply();
+    await older.apply();
+    expect(await w.contacts()).toMatchObject([{ email: "shared@example.com", firstName: "Ada", lastName: "King" }]);
+  });
+
+  it("a shared contact deleted before the other customer's first event arrives keeps that event's trigger", async () => {
+    const w = await newWorkspace({ onCustomerDeleted: "delete" });
+    const first = await w.deliver("customer.created", { customerId: "cus_1", email: "shared@example.com" });
+    const second = await w.deliver("customer.created", { customerId: "cus_2", email: "shared@example.com" });
+    const deleted = await w.deliver("customer.deleted", { customerId: "cus_1", email: "shared@example.com" });
+    await first.apply();
+    expect(await deleted.apply()).toMatchObject({ reason: "Deleted the contact of customer cus_1." });
+    expect(await w.contacts()).toHaveLength(0);
+    // cus_2 had the email before cus_1 was deleted: the contact was never cus_1's alone.
+    expect(await second.apply()).toMatchObject({ status: "processed", reason: "Matched contact shared@example.com by email." });
+    expect(await w.contacts()).toMatchObject([{ email: "shared@example.com", subscribed: true }]);
+    expect((await w.triggers()).map((trigger) => trigger.stripeEventId).sort()).toEqual([first.event.id, second.event.id].sort());
+  });
+
+  it("with unsubscribe, an update made before the deletion but delivered after it is still applied", async () => {
+    const w = await newWorkspace({ onCustomerDeleted: "unsubscribe" });
+    const created = await w.deliver("customer.created", { customerId: "cus_1", email: "a@example.com", name: "Ada Lovelace" });
+    const updated = await w.deliver("customer.updated", { customerId: "cus_1", email: "a@example.com", name: "Ada King" });
+    const deleted = await w.deliver("customer.deleted", { customerId: "cus_1", email: "a@example.com" });
+    await created.apply();
+    await deleted.apply();
+    await updated.apply();
+    expect(await w.contacts()).toMatchObject([{ email: "a@example.com", firstName: "Ada", lastName: "King", subscribed: false }]);
   });
 
   it("a contact two customers share keeps its email when one of them moves to another", async () => {
