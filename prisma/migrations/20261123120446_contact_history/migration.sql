@@ -31,9 +31,6 @@ CREATE INDEX "contact_event_workspace_id_customer_id_idx" ON "contact_event"("wo
 CREATE INDEX "contact_event_workspace_id_email_idx" ON "contact_event"("workspace_id", "email");
 
 -- CreateIndex
-CREATE INDEX "contact_event_contact_id_idx" ON "contact_event"("contact_id");
-
--- CreateIndex
 CREATE INDEX "contact_event_delivery_id_idx" ON "contact_event"("delivery_id");
 
 -- CreateIndex
@@ -45,8 +42,6 @@ ALTER TABLE "contact_event" ADD CONSTRAINT "contact_event_workspace_id_fkey" FOR
 -- AddForeignKey
 ALTER TABLE "contact_event" ADD CONSTRAINT "contact_event_delivery_id_fkey" FOREIGN KEY ("delivery_id") REFERENCES "delivery"("id") ON DELETE SET NULL ON UPDATE CASCADE;
 
--- AddForeignKey
-ALTER TABLE "contact_event" ADD CONSTRAINT "contact_event_contact_id_fkey" FOREIGN KEY ("contact_id") REFERENCES "contact"("id") ON DELETE SET NULL ON UPDATE CASCADE;
 
 -- Data: what the database already holds starts the history, placed before any real Stripe event
 -- (1970), so replays build on it: each contact as it stands, then each customer's link to its
@@ -80,23 +75,46 @@ CREATE POLICY tenant_isolation ON "contact_event"
 
 DROP FUNCTION hookloop_apply_plan(uuid, jsonb, text, timestamptz);
 
+-- Every statement below finds rows by equality on a whole index key (one customer, one email, one
+-- id): with `= ANY (array)` or joins, the planner, misled by the statistics of a young table or a
+-- large tenant, would read a whole workspace through the workspace_id prefix for each event.
+
 -- The part of a workspace's contact history that the given customers and emails belong to: every
--- event linked to them through a Stripe customer or an email, and so on, as customer ids and emails.
-CREATE FUNCTION hookloop_contact_cluster(p_workspace_id text, INOUT p_customers text[], INOUT p_emails text[])
-LANGUAGE plpgsql STABLE
+-- event linked to them through a Stripe customer or an email, and so on, walked key by key. Its
+-- lookups are planned on each call: contact_event's three indexes share the workspace_id prefix,
+-- and a plan cached while the table was nearly empty may pick the wrong one for good.
+CREATE FUNCTION hookloop_contact_cluster(p_workspace_id text, INOUT p_customers text[], INOUT p_emails text[], OUT p_events contact_event[])
+LANGUAGE plpgsql STABLE SET plan_cache_mode = force_custom_plan
 AS $$
 DECLARE
-  v_size integer;
+  v_customers text[] := p_customers;
+  v_emails text[] := p_emails;
+  v_key text;
+  v_row contact_event;
 BEGIN
-  LOOP
-    v_size := cardinality(p_customers) + cardinality(p_emails);
-    WITH linked AS (
-      SELECT ce.customer_id, ce.email FROM contact_event ce
-      WHERE ce.workspace_id = p_workspace_id AND (ce.customer_id = ANY (p_customers) OR ce.email = ANY (p_emails)))
-    SELECT ARRAY(SELECT unnest(p_customers) UNION SELECT customer_id FROM linked WHERE customer_id IS NOT NULL),
-           ARRAY(SELECT unnest(p_emails) UNION SELECT email FROM linked WHERE email IS NOT NULL)
-      INTO p_customers, p_emails;
-    EXIT WHEN cardinality(p_customers) + cardinality(p_emails) = v_size;
+  p_events := '{}';
+  WHILE cardinality(v_customers) + cardinality(v_emails) > 0 LOOP
+    IF cardinality(v_customers) > 0 THEN
+      v_key := v_customers[1];
+      v_customers := v_customers[2:];
+      FOR v_row IN SELECT * FROM contact_event WHERE workspace_id = p_workspace_id AND customer_id = v_key LOOP
+        p_events := p_events || v_row;
+        IF v_row.email IS NOT NULL AND NOT v_row.email = ANY (p_emails) THEN
+          p_emails := p_emails || v_row.email;
+          v_emails := v_emails || v_row.email;
+        END IF;
+      END LOOP;
+    ELSE
+      v_key := v_emails[1];
+      v_emails := v_emails[2:];
+      FOR v_row IN SELECT * FROM contact_event WHERE workspace_id = p_workspace_id AND email = v_key LOOP
+        p_events := p_events || v_row;
+        IF v_row.customer_id IS NOT NULL AND NOT v_row.customer_id = ANY (p_customers) THEN
+          p_customers := p_customers || v_row.customer_id;
+          v_customers := v_customers || v_row.customer_id;
+        END IF;
+      END LOOP;
+    END IF;
   END LOOP;
 END $$;
 
@@ -106,10 +124,10 @@ END $$;
 --   {events: [...], contacts: [...]}, or {erased: true} when the change names an email erased on
 --   request (nothing is recorded), or {retry: true}, see below.
 -- Locking: every caller holds the workspace's contacts lock shared and the advisory lock of each
--- customer and email of its part, taken in one sorted pass, so two deliveries whose parts touch run
--- one after the other and others at once. A part that grew while its locks were taken (another
--- delivery linked it to more) cannot be locked in order any more: the caller rolls back and runs
--- again with p_exclusive, which holds the workspace's contacts lock alone.
+-- customer and email of its part, taken in one sorted pass before anything else, so two
+-- deliveries whose parts touch run one after the other and others at once. A part that grew while
+-- its locks were taken (another delivery linked it to more) cannot be locked in order any more:
+-- the caller rolls back and runs again with p_exclusive, holding the workspace's contacts lock alone.
 CREATE FUNCTION hookloop_record_contact_event(p_delivery_id uuid, p_event_id text, p_created timestamptz, p_change jsonb, p_exclusive boolean)
 RETURNS jsonb LANGUAGE plpgsql VOLATILE
 AS $$
@@ -120,7 +138,13 @@ DECLARE
   v_emails text[];
   v_locked_customers text[];
   v_locked_emails text[];
+  v_events contact_event[];
+  v_row contact_event;
   v_key text;
+  v_id uuid;
+  v_contact_ids uuid[];
+  v_contacts contact[] := '{}';
+  v_contact contact;
 BEGIN
   IF v_ws IS NULL THEN
     RAISE EXCEPTION 'hookloop_record_contact_event: no workspace set for this transaction';
@@ -137,8 +161,7 @@ BEGIN
     RETURN jsonb_build_object('erased', true);
   END IF;
 
-  -- The part is found and locked before the event joins it, so that nothing else is locked first.
-  SELECT c.p_customers, c.p_emails INTO v_customers, v_emails
+  SELECT c.p_customers, c.p_emails, c.p_events INTO v_customers, v_emails, v_events
     FROM hookloop_contact_cluster(v_ws, array_remove(ARRAY[p_change->>'customerId'], NULL), array_remove(ARRAY[v_email], NULL)) c;
   IF NOT p_exclusive THEN
     FOR v_key IN
@@ -148,7 +171,8 @@ BEGIN
     END LOOP;
     v_locked_customers := v_customers;
     v_locked_emails := v_emails;
-    SELECT c.p_customers, c.p_emails INTO v_customers, v_emails FROM hookloop_contact_cluster(v_ws, v_customers, v_emails) c;
+    SELECT c.p_customers, c.p_emails, c.p_events INTO v_customers, v_emails, v_events
+      FROM hookloop_contact_cluster(v_ws, v_customers, v_emails) c;
     IF cardinality(v_customers) <> cardinality(v_locked_customers) OR cardinality(v_emails) <> cardinality(v_locked_emails) THEN
       RETURN jsonb_build_object('retry', true);
     END IF;
@@ -163,24 +187,30 @@ BEGIN
           coalesce(p_change->'triggers', '[]'), p_delivery_id)
   ON CONFLICT (workspace_id, stripe_event_id) DO UPDATE SET triggers = (
     SELECT coalesce(jsonb_agg(t), '[]') FROM (
-      SELECT DISTINCT ON (t->>'name') t FROM jsonb_array_elements(ce.triggers || EXCLUDED.triggers) AS t) AS merged);
+      SELECT DISTINCT ON (t->>'name') t FROM jsonb_array_elements(ce.triggers || EXCLUDED.triggers) AS t) AS merged)
+  RETURNING * INTO v_row;
+  v_events := v_events || v_row;
+
+  -- The part's contacts: every contact belongs to the part, and the event that created it belongs
+  -- to the contact, so the events name them all.
+  SELECT coalesce(array_agg(DISTINCT e.contact_id) FILTER (WHERE e.contact_id IS NOT NULL), '{}') INTO v_contact_ids FROM unnest(v_events) e;
+  FOREACH v_id IN ARRAY v_contact_ids LOOP
+    SELECT * INTO v_contact FROM contact WHERE id = v_id;
+    IF FOUND THEN v_contacts := v_contacts || v_contact; END IF;
+  END LOOP;
 
   RETURN jsonb_build_object(
     'events', (
       SELECT coalesce(jsonb_agg(jsonb_build_object(
-        'eventId', ce.stripe_event_id, 'created', ce.stripe_created_at, 'customerId', ce.customer_id, 'email', ce.email,
-        'firstName', ce.first_name, 'lastName', ce.last_name, 'authoritative', ce.authoritative, 'deletion', ce.deletion,
-        'contactId', ce.contact_id)), '[]')
-      FROM contact_event ce
-      WHERE ce.workspace_id = v_ws AND (ce.customer_id = ANY (v_customers) OR ce.email = ANY (v_emails))),
+        'eventId', e.stripe_event_id, 'created', e.stripe_created_at, 'customerId', e.customer_id, 'email', e.email,
+        'firstName', e.first_name, 'lastName', e.last_name, 'authoritative', e.authoritative, 'deletion', e.deletion,
+        'contactId', e.contact_id)), '[]')
+      FROM (SELECT DISTINCT ON (stripe_event_id) * FROM unnest(v_events)) AS e),
     'contacts', (
       SELECT coalesce(jsonb_agg(jsonb_build_object(
         'id', c.id, 'email', c.email, 'firstEventId', c.first_event_id, 'firstName', c.first_name, 'lastName', c.last_name,
         'subscribed', c.subscribed, 'stripeCustomerId', c.stripe_customer_id)), '[]')
-      FROM contact c
-      WHERE c.workspace_id = v_ws AND (c.email = ANY (v_emails) OR c.id IN (
-        SELECT ce.contact_id FROM contact_event ce
-        WHERE ce.workspace_id = v_ws AND (ce.customer_id = ANY (v_customers) OR ce.email = ANY (v_emails))))));
+      FROM unnest(v_contacts) AS c));
 END $$;
 
 -- Writes what a replay of one part of the history changed, for the delivery claimed in this
@@ -194,16 +224,21 @@ RETURNS void LANGUAGE plpgsql VOLATILE
 AS $$
 DECLARE
   v_ws text := hookloop_workspace();
+  v_id uuid;
+  v_contact record;
+  v_placement record;
+  v_delivery_id uuid;
 BEGIN
   IF v_ws IS NULL THEN
     RAISE EXCEPTION 'hookloop_apply_contact_history: no workspace set for this transaction';
   END IF;
 
-  DELETE FROM contact WHERE workspace_id = v_ws AND id IN (SELECT (jsonb_array_elements_text(p_writes->'remove'))::uuid);
-
-  UPDATE contact c SET email = c.id || '@replaying.invalid'
-    FROM jsonb_to_recordset(p_writes->'contacts') AS x(id uuid, email text)
-    WHERE c.id = x.id AND c.email <> x.email;
+  FOR v_id IN SELECT jsonb_array_elements_text(p_writes->'remove')::uuid LOOP
+    DELETE FROM contact WHERE id = v_id;
+  END LOOP;
+  FOR v_contact IN SELECT * FROM jsonb_to_recordset(p_writes->'contacts') AS x(id uuid, email text) LOOP
+    UPDATE contact SET email = id || '@replaying.invalid' WHERE id = v_contact.id AND email <> v_contact.email;
+  END LOOP;
   INSERT INTO contact AS c (id, workspace_id, email, first_name, last_name, subscribed, source, stripe_customer_id, first_event_id)
   SELECT x.id, v_ws, x.email, x."firstName", x."lastName", x.subscribed, 'Stripe', x."stripeCustomerId", x."firstEventId"
     FROM jsonb_to_recordset(p_writes->'contacts')
@@ -212,32 +247,28 @@ BEGIN
     email = EXCLUDED.email, first_name = EXCLUDED.first_name, last_name = EXCLUDED.last_name, subscribed = EXCLUDED.subscribed,
     stripe_customer_id = EXCLUDED.stripe_customer_id, first_event_id = EXCLUDED.first_event_id, updated_at = now();
 
-  UPDATE contact_event ce SET contact_id = p."contactId"
-    FROM jsonb_to_recordset(p_writes->'placements') AS p("eventId" text, "contactId" uuid)
-    WHERE ce.workspace_id = v_ws AND ce.stripe_event_id = p."eventId";
-  -- A delivery another worker holds (a replay of it) records its own contact when it is done.
-  WITH placed AS (
-    SELECT ce.delivery_id, ce.contact_id
-    FROM contact_event ce JOIN jsonb_to_recordset(p_writes->'placements') AS p("eventId" text)
-      ON ce.workspace_id = v_ws AND ce.stripe_event_id = p."eventId"
-    WHERE ce.delivery_id <> p_delivery_id
-  ), free AS (
-    SELECT d.id FROM delivery d JOIN placed ON d.id = placed.delivery_id
-    WHERE d.contact_id IS DISTINCT FROM placed.contact_id
-    FOR UPDATE OF d SKIP LOCKED
-  )
-  UPDATE delivery d SET contact_id = placed.contact_id FROM placed, free WHERE d.id = free.id AND d.id = placed.delivery_id;
-  DELETE FROM trigger_event t USING jsonb_to_recordset(p_writes->'placements') AS p("eventId" text, "contactId" uuid)
-    WHERE t.workspace_id = v_ws AND t.stripe_event_id = p."eventId" AND p."contactId" IS NULL;
-  INSERT INTO trigger_event (workspace_id, contact_id, name, properties, stripe_event_id, delivery_id, occurred_at)
-  SELECT v_ws, ce.contact_id, t.trigger->>'name', t.trigger->'properties', ce.stripe_event_id, ce.delivery_id, ce.stripe_created_at
-    FROM jsonb_to_recordset(p_writes->'placements') AS p("eventId" text)
-    JOIN contact_event ce ON ce.workspace_id = v_ws AND ce.stripe_event_id = p."eventId"
-    CROSS JOIN LATERAL jsonb_array_elements(ce.triggers) WITH ORDINALITY AS t(trigger, n)
-    WHERE ce.contact_id IS NOT NULL
-    ORDER BY ce.stripe_created_at, ce.stripe_event_id, t.n
-  ON CONFLICT (workspace_id, stripe_event_id, name) DO UPDATE SET contact_id = EXCLUDED.contact_id
-    WHERE trigger_event.contact_id IS DISTINCT FROM EXCLUDED.contact_id;
+  FOR v_placement IN SELECT * FROM jsonb_to_recordset(p_writes->'placements') AS p("eventId" text, "contactId" uuid) LOOP
+    UPDATE contact_event SET contact_id = v_placement."contactId"
+      WHERE workspace_id = v_ws AND stripe_event_id = v_placement."eventId"
+      RETURNING delivery_id INTO v_delivery_id;
+    -- A delivery another worker holds (a replay of it) records its own contact when it is done.
+    IF v_delivery_id <> p_delivery_id THEN
+      UPDATE delivery SET contact_id = v_placement."contactId"
+        WHERE id = (SELECT id FROM delivery WHERE id = v_delivery_id FOR UPDATE SKIP LOCKED)
+          AND contact_id IS DISTINCT FROM v_placement."contactId";
+    END IF;
+    IF v_placement."contactId" IS NULL THEN
+      DELETE FROM trigger_event WHERE workspace_id = v_ws AND stripe_event_id = v_placement."eventId";
+    ELSE
+      INSERT INTO trigger_event (workspace_id, contact_id, name, properties, stripe_event_id, delivery_id, occurred_at)
+      SELECT v_ws, ce.contact_id, t.trigger->>'name', t.trigger->'properties', ce.stripe_event_id, ce.delivery_id, ce.stripe_created_at
+        FROM contact_event ce CROSS JOIN LATERAL jsonb_array_elements(ce.triggers) WITH ORDINALITY AS t(trigger, n)
+        WHERE ce.workspace_id = v_ws AND ce.stripe_event_id = v_placement."eventId"
+        ORDER BY t.n
+      ON CONFLICT (workspace_id, stripe_event_id, name) DO UPDATE SET contact_id = EXCLUDED.contact_id
+        WHERE trigger_event.contact_id IS DISTINCT FROM EXCLUDED.contact_id;
+    END IF;
+  END LOOP;
 
   UPDATE delivery SET status = (p_writes->'outcome'->>'status')::delivery_status, reason = p_writes->'outcome'->>'reason',
                       contact_id = (p_writes->'outcome'->>'contactId')::uuid, processed_at = now(), attempts = attempts + 1

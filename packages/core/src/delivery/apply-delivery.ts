@@ -88,6 +88,7 @@ const recordStatement = "SELECT hookloop_record_contact_event($1::uuid, $2, $3::
 const applyStatement = "SELECT hookloop_apply_contact_history($1::uuid, $2::jsonb)";
 
 const erasedReason = "This email was erased at the contact's request; Hookloop does not add it again.";
+const noWrites: ContactWrites = { remove: [], contacts: [], placements: [] };
 
 export async function applyDelivery(db: Db, options: ApplyDeliveryOptions): Promise<ApplyOutcome> {
   try {
@@ -132,27 +133,25 @@ async function applyClaimed(
     return { status: "skipped", reason: row ? `The delivery is already ${row.status}.` : "The delivery no longer exists." };
   }
 
-  const write = (writes: ContactWrites, outcome: { status: "processed" | "failed"; reason: string; contactId: string | null }) =>
-    client.query({
+  /** Writes what changed and the delivery's outcome. */
+  const finish = async <Outcome extends ApplyOutcome>(outcome: Outcome, writes: ContactWrites = noWrites): Promise<Outcome> => {
+    await client.query({
       name: "hookloop_apply_contact_history",
       text: applyStatement,
       values: [options.deliveryId, { ...writes, outcome }],
     });
-  const nothing: ContactWrites = { remove: [], contacts: [], placements: [] };
-  const fail = async (reason: string): Promise<ApplyOutcome> => {
-    await write(nothing, { status: "failed", reason, contactId: null });
-    return { status: "failed", reason };
+    return outcome;
   };
 
   const parsed = stripeEventSchema.safeParse(row.payload);
-  if (!parsed.success) return fail("The stored payload is not a Stripe event.");
+  if (!parsed.success) return finish({ status: "failed", reason: "The stored payload is not a Stripe event." });
   const event = parsed.data;
   const plan = planContactChange(event, {
     syncNames: row.sync_names,
     onCustomerDeleted: row.on_customer_deleted,
     events: row.events ?? [],
   });
-  if (plan.kind === "unusable") return fail(plan.reason);
+  if (plan.kind === "unusable") return finish({ status: "failed", reason: plan.reason });
 
   const recorded = await client.query<{ part: RecordedPart }>({
     name: "hookloop_record_contact_event",
@@ -161,22 +160,16 @@ async function applyClaimed(
   });
   const part = recorded.rows[0]!.part;
   if (part.retry) throw new HistoryPartGrewError();
-  if (part.erased) {
-    await write(nothing, { status: "processed", reason: erasedReason, contactId: null });
-    return { status: "processed", reason: erasedReason, contactId: null };
-  }
+  if (part.erased) return finish({ status: "processed", reason: erasedReason, contactId: null });
 
   const replayed = replayContactHistory(part.events.map(historyEventOf));
   const placed = replayed.events.get(event.id)!;
   if (placed.unresolvable) throw new ContactNotResolvableError(placed.reason);
   const { writes, contactIds } = contactWrites(part, replayed, event.id);
-  const outcome = {
-    status: "processed" as const,
-    reason: placed.reason,
-    contactId: placed.contactKey ? contactIds.get(placed.contactKey)! : null,
-  };
-  await write(writes, outcome);
-  return outcome;
+  return finish(
+    { status: "processed", reason: placed.reason, contactId: placed.contactKey ? contactIds.get(placed.contactKey)! : null },
+    writes,
+  );
 }
 
 function historyEventOf(row: RecordedEvent): HistoryEvent {
