@@ -28,13 +28,14 @@ export async function dropDatabase(name: string): Promise<void> {
 }
 
 /** Creates a database and applies every migration to it. */
-export async function createMigratedDatabase(name: string): Promise<string> {
+/** A new database with the migrations applied, up to and including `until` if given. */
+export async function createMigratedDatabase(name: string, options: { until?: string } = {}): Promise<string> {
   await withAdmin(async (client) => {
     await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
     await client.query(`CREATE DATABASE "${name}"`);
   });
   const url = databaseUrl(name);
-  await applyMigrations({ connectionString: url });
+  await applyMigrations({ connectionString: url, until: options.until });
   return url;
 }
 

@@ -2,11 +2,10 @@
 // contacts, their trigger events and its deleted customers: what it holds starts the history, and
 // later Stripe events are replayed on top of it.
 import { randomBytes, randomUUID } from "node:crypto";
-import pg from "pg";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createDb, type Db } from "@hookloop/db/client";
 import { applyMigrations } from "@hookloop/db/migrate";
-import { adminUrl, databaseUrl, dropDatabase, testRunId } from "@hookloop/db/testing";
+import { createMigratedDatabase, dropDatabase, testRunId } from "@hookloop/db/testing";
 import { SecretBox, parseKeyring } from "@hookloop/secrets";
 import { recordTestDelivery, stripeEvent } from "@hookloop/testing";
 import { createEndpoint } from "../endpoint/create-endpoint";
@@ -15,16 +14,12 @@ import { applyDelivery } from "./apply-delivery";
 
 const lastMigrationBefore = "20261123100500_record_deliveries_in_batches";
 const name = `hookloop_test_${testRunId(process.env.HOOKLOOP_TEST_TEMPLATE_DATABASE)}_${randomBytes(6).toString("hex")}`;
-const url = databaseUrl(name);
+let url: string;
 let db: Db;
 let appDb: Db;
 
 beforeAll(async () => {
-  const admin = new pg.Client({ connectionString: adminUrl() });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${name}"`);
-  await admin.end();
-  await applyMigrations({ connectionString: url, until: lastMigrationBefore });
+  url = await createMigratedDatabase(name, { until: lastMigrationBefore });
   db = createDb({ connectionString: url, max: 2 });
   appDb = createDb({ connectionString: url, max: 2, role: "hookloop_app" });
 });
@@ -43,26 +38,29 @@ it("contacts made before the contact history keep their ids, triggers and deleti
     enable: [{ eventType: "invoice.paid", triggerName: "successfulPayment" }, { eventType: "customer.updated" }],
   });
   const [ada, bob] = [randomUUID(), randomUUID()];
-  const owner = new pg.Client({ connectionString: url });
-  await owner.connect();
-  await owner.query(
+  // As the database's owner: this schema is older than the Prisma client's.
+  await db.$executeRawUnsafe(
     `INSERT INTO contact (id, workspace_id, email, first_name, last_name, subscribed, source, stripe_customer_id) VALUES
        ($2, $1, 'ada@example.com', 'Ada', 'Lovelace', true, 'Stripe', 'cus_ada'),
        ($3, $1, 'bob@example.com', 'Bob', NULL, false, 'Stripe', 'cus_bob')`,
-    [workspace.id, ada, bob],
+    workspace.id,
+    ada,
+    bob,
   );
-  await owner.query(
+  await db.$executeRawUnsafe(
     `INSERT INTO stripe_customer (workspace_id, customer_id, contact_id, email, last_event_created, last_event_id, deleted_at) VALUES
        ($1, 'cus_ada', $2, 'ada@example.com', to_timestamp(1700000000), 'evt_old', NULL),
        ($1, 'cus_bob', $3, 'bob@example.com', to_timestamp(1700000100), 'evt_bob_deleted', now())`,
-    [workspace.id, ada, bob],
+    workspace.id,
+    ada,
+    bob,
   );
-  await owner.query(
+  await db.$executeRawUnsafe(
     `INSERT INTO trigger_event (workspace_id, contact_id, name, properties, stripe_event_id, occurred_at)
      VALUES ($1, $2, 'successfulPayment', '{}', 'evt_old', to_timestamp(1700000000))`,
-    [workspace.id, ada],
+    workspace.id,
+    ada,
   );
-  await owner.end();
 
   expect(await applyMigrations({ connectionString: url })).toEqual(["20261123120446_contact_history"]);
 
