@@ -75,6 +75,28 @@ CREATE POLICY tenant_isolation ON "contact_event"
 
 DROP FUNCTION hookloop_apply_plan(uuid, jsonb, text, timestamptz);
 
+-- The claim changes no key of the delivery, so it takes the weaker row lock: a trigger event that
+-- a replay moves while its delivery is being claimed again (a replay from the dashboard) checks
+-- its foreign key (FOR KEY SHARE) without waiting for the claim.
+CREATE OR REPLACE FUNCTION hookloop_claim_delivery(p_workspace_id text, p_delivery_id uuid)
+RETURNS TABLE (status delivery_status, payload jsonb, sync_names boolean, on_customer_deleted deletion_behaviour, events jsonb)
+LANGUAGE plpgsql VOLATILE
+AS $$
+BEGIN
+  PERFORM set_config('app.workspace_id', p_workspace_id, true);
+  RETURN QUERY
+    SELECT d.status,
+           CASE WHEN d.status = 'queued' THEN d.payload END,
+           e.sync_names,
+           e.on_customer_deleted,
+           CASE WHEN d.status = 'queued' THEN (
+             SELECT coalesce(jsonb_agg(jsonb_build_object('eventType', ev.event_type, 'enabled', ev.enabled, 'triggerName', ev.trigger_name)), '[]'::jsonb)
+             FROM endpoint_event ev WHERE ev.endpoint_id = e.id) END
+    FROM delivery d JOIN endpoint e ON e.id = d.endpoint_id
+    WHERE d.id = p_delivery_id AND d.workspace_id = p_workspace_id
+    FOR NO KEY UPDATE OF d;
+END $$;
+
 -- Every statement below finds rows by equality on a whole index key (one customer, one email, one
 -- id): with `= ANY (array)` or joins, the planner, misled by the statistics of a young table or a
 -- large tenant, would read a whole workspace through the workspace_id prefix for each event.
