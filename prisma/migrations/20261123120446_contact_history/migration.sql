@@ -140,28 +140,26 @@ BEGIN
   END LOOP;
 END $$;
 
--- Adds a delivery's contact change (@hookloop/domain planContactChange, as JSON) to the history of
--- the workspace named for this transaction, and returns the part of the history it belongs to,
--- with that part's contacts, for the caller to replay:
---   {events: [...], contacts: [...]}, or {erased: true} when the change names an email erased on
---   request (nothing is recorded), or {retry: true}, see below.
+-- Locks and returns the part of the contact history that a contact change (@hookloop/domain
+-- planContactChange: its customer and email) belongs to, in the workspace named for this
+-- transaction, with the part's contacts, for the caller to replay:
+--   {events: [...], contacts: [...]}, or {erased: true} when the email was erased on request, or
+--   {retry: true}, see below.
 -- Locking: every caller holds the workspace's contacts lock shared and the advisory lock of each
 -- customer and email of its part, taken in one sorted pass before anything else, so two
 -- deliveries whose parts touch run one after the other and others at once. A part that grew while
 -- its locks were taken (another delivery linked it to more) cannot be locked in order any more:
 -- the caller rolls back and runs again with p_exclusive, holding the workspace's contacts lock alone.
-CREATE FUNCTION hookloop_record_contact_event(p_delivery_id uuid, p_event_id text, p_created timestamptz, p_change jsonb, p_exclusive boolean)
+CREATE FUNCTION hookloop_lock_contact_history(p_customer_id text, p_email text, p_exclusive boolean)
 RETURNS jsonb LANGUAGE plpgsql VOLATILE
 AS $$
 DECLARE
   v_ws text := hookloop_workspace();
-  v_email text := p_change->>'email';
   v_customers text[];
   v_emails text[];
   v_locked_customers text[];
   v_locked_emails text[];
   v_events contact_event[];
-  v_row contact_event;
   v_key text;
   v_id uuid;
   v_contact_ids uuid[];
@@ -169,7 +167,7 @@ DECLARE
   v_contact contact;
 BEGIN
   IF v_ws IS NULL THEN
-    RAISE EXCEPTION 'hookloop_record_contact_event: no workspace set for this transaction';
+    RAISE EXCEPTION 'hookloop_lock_contact_history: no workspace set for this transaction';
   END IF;
   IF p_exclusive THEN
     PERFORM pg_advisory_xact_lock(hashtextextended('contacts:' || v_ws, 0));
@@ -177,14 +175,14 @@ BEGIN
     PERFORM pg_advisory_xact_lock_shared(hashtextextended('contacts:' || v_ws, 0));
   END IF;
 
-  IF v_email IS NOT NULL AND EXISTS (
+  IF p_email IS NOT NULL AND EXISTS (
     SELECT 1 FROM contact_suppression
-    WHERE workspace_id = v_ws AND email_hash = encode(sha256(convert_to(v_ws || ':' || v_email, 'UTF8')), 'hex')) THEN
+    WHERE workspace_id = v_ws AND email_hash = encode(sha256(convert_to(v_ws || ':' || p_email, 'UTF8')), 'hex')) THEN
     RETURN jsonb_build_object('erased', true);
   END IF;
 
   SELECT c.p_customers, c.p_emails, c.p_events INTO v_customers, v_emails, v_events
-    FROM hookloop_contact_cluster(v_ws, array_remove(ARRAY[p_change->>'customerId'], NULL), array_remove(ARRAY[v_email], NULL)) c;
+    FROM hookloop_contact_cluster(v_ws, array_remove(ARRAY[p_customer_id], NULL), array_remove(ARRAY[p_email], NULL)) c;
   IF NOT p_exclusive THEN
     FOR v_key IN
       SELECT k FROM (SELECT 'customer:' || unnest(v_customers) UNION ALL SELECT 'email:' || unnest(v_emails)) AS keys(k) ORDER BY k
@@ -199,19 +197,6 @@ BEGIN
       RETURN jsonb_build_object('retry', true);
     END IF;
   END IF;
-
-  -- The same Stripe event through a second endpoint: one change, the triggers of both.
-  INSERT INTO contact_event AS ce (workspace_id, stripe_event_id, stripe_created_at, customer_id, email, first_name, last_name,
-                                   authoritative, deletion, triggers, delivery_id)
-  VALUES (v_ws, p_event_id, p_created, p_change->>'customerId', v_email, p_change->'name'->>'firstName', p_change->'name'->>'lastName',
-          coalesce((p_change->>'authoritative')::boolean, false),
-          CASE WHEN p_change->>'kind' = 'delete' THEN (p_change->>'behaviour')::deletion_behaviour END,
-          coalesce(p_change->'triggers', '[]'), p_delivery_id)
-  ON CONFLICT (workspace_id, stripe_event_id) DO UPDATE SET triggers = (
-    SELECT coalesce(jsonb_agg(t), '[]') FROM (
-      SELECT DISTINCT ON (t->>'name') t FROM jsonb_array_elements(ce.triggers || EXCLUDED.triggers) AS t) AS merged)
-  RETURNING * INTO v_row;
-  v_events := v_events || v_row;
 
   -- The part's contacts: every contact belongs to the part, and the event that created it belongs
   -- to the contact, so the events name them all.
@@ -236,20 +221,25 @@ BEGIN
 END $$;
 
 -- Writes what a replay of one part of the history changed, for the delivery claimed in this
--- transaction (see @hookloop/core apply-delivery.ts): p_writes is
+-- transaction (see @hookloop/core apply-delivery.ts): p_event is the delivery's own event
+-- ({eventId, created, change}: its contact change from planContactChange), added to the history
+-- here, or null when it has none; p_writes is
 --   {remove: [contact id], contacts: [contact, new or changed], placements: [{eventId, contactId}], outcome: {status, reason, contactId}}
 -- Contacts go first, with the emails that change parked on a placeholder so that two contacts may
--- trade emails; then each re-placed event moves its trigger events to its contact (or drops them
--- when it has none), and the delivery records its outcome and leaves the outbox.
-CREATE FUNCTION hookloop_apply_contact_history(p_delivery_id uuid, p_writes jsonb)
+-- trade emails; then the event joins the history, each re-placed event moves its trigger events
+-- to its contact (or drops them when it has none), and the delivery records its outcome and
+-- leaves the outbox.
+CREATE FUNCTION hookloop_apply_contact_history(p_delivery_id uuid, p_event jsonb, p_writes jsonb)
 RETURNS void LANGUAGE plpgsql VOLATILE
 AS $$
 DECLARE
   v_ws text := hookloop_workspace();
+  v_change jsonb := p_event->'change';
   v_id uuid;
   v_contact record;
   v_placement record;
   v_delivery_id uuid;
+  v_event_delivery_id uuid;
 BEGIN
   IF v_ws IS NULL THEN
     RAISE EXCEPTION 'hookloop_apply_contact_history: no workspace set for this transaction';
@@ -269,10 +259,32 @@ BEGIN
     email = EXCLUDED.email, first_name = EXCLUDED.first_name, last_name = EXCLUDED.last_name, subscribed = EXCLUDED.subscribed,
     stripe_customer_id = EXCLUDED.stripe_customer_id, first_event_id = EXCLUDED.first_event_id, updated_at = now();
 
+  -- The same Stripe event through a second endpoint: one change, the triggers of both.
+  IF p_event IS NOT NULL THEN
+    INSERT INTO contact_event AS ce (workspace_id, stripe_event_id, stripe_created_at, customer_id, email, first_name, last_name,
+                                     authoritative, deletion, triggers, delivery_id, contact_id)
+    SELECT v_ws, p_event->>'eventId', (p_event->>'created')::timestamptz, v_change->>'customerId', v_change->>'email',
+           v_change->'name'->>'firstName', v_change->'name'->>'lastName', coalesce((v_change->>'authoritative')::boolean, false),
+           CASE WHEN v_change->>'kind' = 'delete' THEN (v_change->>'behaviour')::deletion_behaviour END,
+           coalesce(v_change->'triggers', '[]'), p_delivery_id, p."contactId"
+      FROM jsonb_to_recordset(p_writes->'placements') AS p("eventId" text, "contactId" uuid)
+      WHERE p."eventId" = p_event->>'eventId'
+    ON CONFLICT (workspace_id, stripe_event_id) DO UPDATE SET
+      contact_id = EXCLUDED.contact_id,
+      triggers = (SELECT coalesce(jsonb_agg(t), '[]') FROM (
+        SELECT DISTINCT ON (t->>'name') t FROM jsonb_array_elements(ce.triggers || EXCLUDED.triggers) AS t) AS merged)
+    RETURNING delivery_id INTO v_event_delivery_id;
+    IF NOT FOUND THEN RAISE EXCEPTION 'hookloop_apply_contact_history: event % has no placement', p_event->>'eventId'; END IF;
+  END IF;
+
   FOR v_placement IN SELECT * FROM jsonb_to_recordset(p_writes->'placements') AS p("eventId" text, "contactId" uuid) LOOP
-    UPDATE contact_event SET contact_id = v_placement."contactId"
-      WHERE workspace_id = v_ws AND stripe_event_id = v_placement."eventId"
-      RETURNING delivery_id INTO v_delivery_id;
+    IF v_placement."eventId" IS DISTINCT FROM p_event->>'eventId' THEN
+      UPDATE contact_event SET contact_id = v_placement."contactId"
+        WHERE workspace_id = v_ws AND stripe_event_id = v_placement."eventId"
+        RETURNING delivery_id INTO v_delivery_id;
+    ELSE
+      v_delivery_id := v_event_delivery_id;
+    END IF;
     -- A delivery another worker holds (a replay of it) records its own contact when it is done.
     IF v_delivery_id <> p_delivery_id THEN
       UPDATE delivery SET contact_id = v_placement."contactId"

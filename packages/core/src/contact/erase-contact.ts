@@ -26,7 +26,7 @@ export async function eraseContact(tx: DbClient, options: EraseContactOptions) {
   const { workspaceId } = options;
   const emailHash = erasedEmailHash(workspaceId, email);
 
-  // Alone against the worker's replays of this workspace (hookloop_record_contact_event).
+  // Alone against the worker's replays of this workspace (hookloop_lock_contact_history).
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended('contacts:' || ${workspaceId}, 0))`;
   const contact = await tx.contact.findUnique({ where: { workspaceId_email: { workspaceId, email } }, select: { id: true } });
   const triggerEventsDeleted = contact ? await tx.triggerEvent.count({ where: { contactId: contact.id } }) : 0;

@@ -1,7 +1,8 @@
-// What the worker does with one queued delivery: in one transaction, add the event's contact change
-// to the workspace's contact history, replay the part of the history it belongs to in Stripe's
-// order (@hookloop/domain replayContactHistory), write what the replay changed — contacts, the
-// contact each event and its trigger events belong to — and record the outcome on the delivery.
+// What the worker does with one queued delivery: in one transaction, replay the part of the
+// workspace's contact history that the event's contact change belongs to, with the event in its
+// place, in Stripe's order (@hookloop/domain replayContactHistory); add the event to the history;
+// write what the replay changed — contacts, the contact each event and its trigger events belong
+// to — and record the outcome on the delivery.
 // Safe to run twice, concurrently, or out of order with other deliveries:
 // - a delivery that is no longer `queued` is left alone, so a job run twice applies once;
 // - the history holds each Stripe event once, and the contacts are whatever replaying it makes,
@@ -9,15 +10,17 @@
 // - deliveries whose parts of the history touch are serialised by advisory locks.
 //
 // The database work is three functions (prisma/migrations/*_apply_delivery_functions and
-// *_contact_history), so one delivery costs five round trips (BEGIN, claim, record, apply, COMMIT)
+// *_contact_history), so one delivery costs five round trips (BEGIN, claim, lock, apply, COMMIT)
 // on a plain `pg` connection of the Prisma client's own pool, under the same role and row-level
 // security:
 // - hookloop_claim_delivery names the workspace for the transaction, locks the delivery row and
 //   returns its payload and the endpoint's settings;
 // - the domain turns those into a contact change (planContactChange);
-// - hookloop_record_contact_event adds it to the history, locks its part and returns that part;
-// - the domain replays the part; contactWrites, below, matches the replayed contacts to rows;
-// - hookloop_apply_contact_history writes the contacts, trigger events and the outcome.
+// - hookloop_lock_contact_history locks the part of the history the change belongs to and returns it;
+// - the domain replays the part with the event; contactWrites, below, matches the replayed
+//   contacts to rows;
+// - hookloop_apply_contact_history adds the event to the history and writes the contacts, the
+//   trigger events and the outcome.
 import { randomUUID } from "node:crypto";
 import type { Db, SqlClient } from "@hookloop/db/client";
 import { sqlPool } from "@hookloop/db/client";
@@ -26,6 +29,7 @@ import {
   planContactChange,
   replayContactHistory,
   stripeEventSchema,
+  type ContactPlan,
   type EndpointSettings,
   type HistoryEvent,
   type ReplayedHistory,
@@ -74,8 +78,10 @@ type ContactRow = {
   subscribed: boolean;
   stripeCustomerId: string | null;
 };
-/** What hookloop_record_contact_event returns: the part of the history, or why there is none. */
-type RecordedPart = { retry?: true; erased?: true; events: RecordedEvent[]; contacts: ContactRow[] };
+/** What hookloop_lock_contact_history returns: the part of the history, or why there is none. */
+type LockedPart = { retry?: true; erased?: true; events: RecordedEvent[]; contacts: ContactRow[] };
+/** Where an event of the part belonged after the last replay. */
+type Placement = { eventId: string; contactId: string | null };
 type ContactWrites = {
   remove: string[];
   contacts: Array<Omit<ContactRow, "firstEventId"> & { firstEventId: string }>;
@@ -84,8 +90,8 @@ type ContactWrites = {
 
 // Named statements: each connection parses and plans them once.
 const claimStatement = "SELECT * FROM hookloop_claim_delivery($1, $2::uuid)";
-const recordStatement = "SELECT hookloop_record_contact_event($1::uuid, $2, $3::timestamptz, $4::jsonb, $5) AS part";
-const applyStatement = "SELECT hookloop_apply_contact_history($1::uuid, $2::jsonb)";
+const lockStatement = "SELECT hookloop_lock_contact_history($1, $2, $3) AS part";
+const applyStatement = "SELECT hookloop_apply_contact_history($1::uuid, $2::jsonb, $3::jsonb)";
 
 const erasedReason = "This email was erased at the contact's request; Hookloop does not add it again.";
 const noWrites: ContactWrites = { remove: [], contacts: [], placements: [] };
@@ -133,12 +139,15 @@ async function applyClaimed(
     return { status: "skipped", reason: row ? `The delivery is already ${row.status}.` : "The delivery no longer exists." };
   }
 
-  /** Writes what changed and the delivery's outcome. */
-  const finish = async <Outcome extends ApplyOutcome>(outcome: Outcome, writes: ContactWrites = noWrites): Promise<Outcome> => {
+  /** Writes the event into the history, what changed, and the delivery's outcome. */
+  const finish = async <Outcome extends ApplyOutcome>(
+    outcome: Outcome,
+    { event, writes }: { event?: { eventId: string; created: Date; change: ContactPlan }; writes?: ContactWrites } = {},
+  ): Promise<Outcome> => {
     await client.query({
       name: "hookloop_apply_contact_history",
       text: applyStatement,
-      values: [options.deliveryId, { ...writes, outcome }],
+      values: [options.deliveryId, event ?? null, { ...(writes ?? noWrites), outcome }],
     });
     return outcome;
   };
@@ -153,22 +162,31 @@ async function applyClaimed(
   });
   if (plan.kind === "unusable") return finish({ status: "failed", reason: plan.reason });
 
-  const recorded = await client.query<{ part: RecordedPart }>({
-    name: "hookloop_record_contact_event",
-    text: recordStatement,
-    values: [options.deliveryId, event.id, new Date(event.created * 1000), plan, lock.exclusive],
+  const locked = await client.query<{ part: LockedPart }>({
+    name: "hookloop_lock_contact_history",
+    text: lockStatement,
+    values: [plan.customerId, plan.email, lock.exclusive],
   });
-  const part = recorded.rows[0]!.part;
+  const part = locked.rows[0]!.part;
   if (part.retry) throw new HistoryPartGrewError();
   if (part.erased) return finish({ status: "processed", reason: erasedReason, contactId: null });
 
-  const replayed = replayContactHistory(part.events.map(historyEventOf));
+  // The event joins the part (unless it is there already: the same Stripe event through another
+  // endpoint, or a replay of this delivery).
+  const created = new Date(event.created * 1000);
+  const history = part.events.map(historyEventOf);
+  const placedBefore: Placement[] = part.events.map(({ eventId, contactId }) => ({ eventId, contactId }));
+  if (!placedBefore.some((placement) => placement.eventId === event.id)) {
+    history.push({ ...plan, eventId: event.id, created });
+    placedBefore.push({ eventId: event.id, contactId: null });
+  }
+  const replayed = replayContactHistory(history);
   const placed = replayed.events.get(event.id)!;
   if (placed.unresolvable) throw new ContactNotResolvableError(placed.reason);
-  const { writes, contactIds } = contactWrites(part, replayed, event.id);
+  const { writes, contactIds } = contactWrites(part.contacts, placedBefore, replayed, event.id);
   return finish(
     { status: "processed", reason: placed.reason, contactId: placed.contactKey ? contactIds.get(placed.contactKey)! : null },
-    writes,
+    { event: { eventId: event.id, created, change: plan }, writes },
   );
 }
 
@@ -189,16 +207,16 @@ function historyEventOf(row: RecordedEvent): HistoryEvent {
 }
 
 /**
- * What to write so that the rows of a part of the history match its replay. A replayed contact is
- * the row created by the same event, else the row with its email, else a new row; rows left over
- * are contacts the history no longer makes. Only what changed is written, plus the delivery's own
- * event, whose trigger events may be new.
+ * What to write so that the contact rows of a part of the history match its replay. A replayed
+ * contact is the row created by the same event, else the row with its email, else a new row; rows
+ * left over are contacts the history no longer makes. Only what changed is written, plus the
+ * delivery's own event, which joins the history and whose trigger events may be new.
  */
-function contactWrites(part: RecordedPart, replayed: ReplayedHistory, currentEventId: string) {
+function contactWrites(rows: ContactRow[], placedBefore: Placement[], replayed: ReplayedHistory, currentEventId: string) {
   const keys = new Set(replayed.contacts.map((contact) => contact.key));
-  const leftOver = new Map(part.contacts.map((row) => [row.id, row]));
+  const leftOver = new Map(rows.map((row) => [row.id, row]));
   const rowOf = new Map<string, ContactRow>();
-  for (const row of part.contacts) {
+  for (const row of rows) {
     if (row.firstEventId && keys.has(row.firstEventId)) {
       rowOf.set(row.firstEventId, row);
       leftOver.delete(row.id);
@@ -220,13 +238,13 @@ function contactWrites(part: RecordedPart, replayed: ReplayedHistory, currentEve
       contacts.push(written);
     }
   }
-  const placements = part.events
-    .map((event) => {
-      const contactKey = replayed.events.get(event.eventId)!.contactKey;
-      return { event, contactId: contactKey ? contactIds.get(contactKey)! : null };
+  const placements = placedBefore
+    .map(({ eventId, contactId: before }) => {
+      const contactKey = replayed.events.get(eventId)!.contactKey;
+      return { eventId, before, contactId: contactKey ? contactIds.get(contactKey)! : null };
     })
-    .filter(({ event, contactId }) => event.eventId === currentEventId || event.contactId !== contactId)
-    .map(({ event, contactId }) => ({ eventId: event.eventId, contactId }));
+    .filter(({ eventId, before, contactId }) => eventId === currentEventId || before !== contactId)
+    .map(({ eventId, contactId }) => ({ eventId, contactId }));
   return { writes: { remove: [...leftOver.keys()], contacts, placements }, contactIds };
 }
 
