@@ -26,6 +26,7 @@ import {
   withWorkspace,
 } from "@hookloop/core";
 import { createDb, type Db, type DbClient } from "@hookloop/db/client";
+import { tenantTables } from "@hookloop/db/testing";
 import { supportedEventTypes } from "@hookloop/domain";
 import { openQueue, type TypedQueue } from "@hookloop/queue";
 import { SecretBox, parseKeyring } from "@hookloop/secrets";
@@ -37,18 +38,6 @@ import {
   type TestEnvironment,
 } from "@hookloop/testing";
 import { Redis } from "ioredis";
-
-/** ARCHITECTURE.md's tenant tables: row-level security, forced, on each. */
-const tenantTables = [
-  "endpoint",
-  "endpoint_event",
-  "delivery",
-  "contact",
-  "contact_event",
-  "trigger_event",
-  "contact_suppression",
-  "erasure_audit",
-] as const;
 
 let environment: TestEnvironment;
 /** The test's own view, as the database owner (a superuser: row-level security does not apply). */

@@ -61,3 +61,15 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   }
   return { name, url, drop: () => dropDatabase(name) };
 }
+
+/** Every table holding a workspace's data (ARCHITECTURE.md, Tenancy): row-level security, forced, on each. */
+export const tenantTables = [
+  "endpoint",
+  "endpoint_event",
+  "delivery",
+  "contact",
+  "contact_event",
+  "trigger_event",
+  "contact_suppression",
+  "erasure_audit",
+] as const;

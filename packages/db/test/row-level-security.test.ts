@@ -2,18 +2,7 @@
 // sees and changes only the rows of the workspace it names, and nothing without one.
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "../src/testing";
-
-const tenantTables = [
-  "endpoint",
-  "endpoint_event",
-  "delivery",
-  "contact",
-  "contact_event",
-  "trigger_event",
-  "contact_suppression",
-  "erasure_audit",
-];
+import { createTestDatabase, tenantTables, type TestDatabase } from "../src/testing";
 
 let database: TestDatabase;
 let owner: pg.Client;
