@@ -1,6 +1,7 @@
 "use client";
 import { useFormAction } from "./use-form-action";
 import type { FormState } from "./form-state";
+import { createWorkspaceAction } from "./workspace-actions";
 
 /** A form that creates something from its name alone: a workspace, an endpoint. */
 export function NameForm({
@@ -49,5 +50,18 @@ export function NameForm({
         {pending ? "Creating…" : submitLabel}
       </button>
     </form>
+  );
+}
+
+/** The form that creates a workspace: on onboarding, and in a workspace's settings. */
+export function CreateWorkspaceForm() {
+  return (
+    <NameForm
+      action={createWorkspaceAction}
+      id="workspace-name"
+      label="Workspace name"
+      placeholder="Acme"
+      submitLabel="Create workspace"
+    />
   );
 }

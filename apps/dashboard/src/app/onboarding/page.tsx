@@ -1,8 +1,8 @@
 import { redirect } from "next/navigation";
 import { services } from "@/server/services";
 import { requireUser } from "@/server/session";
-import { acceptInvitation, createWorkspaceAction } from "../workspace-actions";
-import { NameForm } from "../name-form";
+import { acceptInvitation } from "../workspace-actions";
+import { CreateWorkspaceForm } from "../name-form";
 
 export const dynamic = "force-dynamic";
 
@@ -31,13 +31,7 @@ export default async function OnboardingPage() {
           <button type="submit">Join</button>
         </form>
       ))}
-      <NameForm
-        action={createWorkspaceAction}
-        id="workspace-name"
-        label="Workspace name"
-        placeholder="Acme"
-        submitLabel="Create workspace"
-      />
+      <CreateWorkspaceForm />
     </main>
   );
 }

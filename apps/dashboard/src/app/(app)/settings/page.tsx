@@ -1,7 +1,7 @@
 import { services } from "@/server/services";
 import { requireWorkspace } from "@/server/session";
-import { createWorkspaceAction, inviteMember } from "../../workspace-actions";
-import { NameForm } from "../../name-form";
+import { inviteMember } from "../../workspace-actions";
+import { CreateWorkspaceForm } from "../../name-form";
 import { InviteForm } from "./invite-form";
 
 export default async function SettingsPage() {
@@ -30,13 +30,7 @@ export default async function SettingsPage() {
       </div>
       {(role === "owner" || role === "admin") && <InviteForm action={inviteMember} />}
       <h2>Another workspace</h2>
-      <NameForm
-        action={createWorkspaceAction}
-        id="workspace-name"
-        label="Workspace name"
-        placeholder="Acme"
-        submitLabel="Create workspace"
-      />
+      <CreateWorkspaceForm />
     </>
   );
 }
