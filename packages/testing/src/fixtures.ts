@@ -1,0 +1,56 @@
+// Vitest fixtures for tests on real Postgres and Redis. A test names what it needs and gets it:
+//
+//   test("…", async ({ db, appDb, box, queue }) => { … })
+//
+// Everything here is file-scoped: made for the first test of a file that asks for it, shared by
+// the file's tests, and closed or dropped after its last one. So each test file has a database of
+// its own (a clone of the run's migrated template), a Redis key prefix of its own and an
+// encryption key of its own; tests within a file share them and keep apart by making their own
+// workspaces. Nothing is made that no test asks for: a file that never names `queue` never opens
+// Redis.
+import { Redis } from "ioredis";
+import { test as base } from "vitest";
+import { createDb, type DatabaseOptions } from "@hookloop/db/client";
+import { openQueue } from "@hookloop/queue";
+import { SecretBox, parseKeyring } from "@hookloop/secrets";
+import { createTestEnvironment } from "./test-environment";
+
+type PoolOptions = Omit<DatabaseOptions, "connectionString" | "role">;
+
+/** Pool sizes for `db` and `appDb`; a file that needs others says so with `test.override("pools", …)`. */
+export type TestPools = { db: PoolOptions; appDb: PoolOptions };
+
+export const test = base
+  .extend("pools", { scope: "file" }, { db: { max: 4 }, appDb: { max: 8 } } as TestPools)
+  /** The file's database URL, Redis URL and prefix, encryption keys, and the variables the apps read. */
+  .extend("environment", { scope: "file" }, async ({}, { onCleanup }) => {
+    const environment = await createTestEnvironment();
+    onCleanup(() => environment.cleanup());
+    return environment;
+  })
+  /** The test's own view, as the database owner: row-level security does not apply. */
+  .extend("db", { scope: "file" }, async ({ environment, pools }, { onCleanup }) => {
+    const db = createDb({ connectionString: environment.databaseUrl, ...pools.db });
+    onCleanup(() => db.$disconnect());
+    return db;
+  })
+  /** What the services connect as (role hookloop_app): row-level security applies. */
+  .extend("appDb", { scope: "file" }, async ({ environment, pools }, { onCleanup }) => {
+    const appDb = createDb({ connectionString: environment.databaseUrl, role: "hookloop_app", ...pools.appDb });
+    onCleanup(() => appDb.$disconnect());
+    return appDb;
+  })
+  /** The secret box for the file's encryption keys, as the services make it. */
+  .extend("box", { scope: "file" }, ({ environment }) => new SecretBox(parseKeyring(environment.encryptionKeys)))
+  /** A Redis connection (commands wait for the server rather than fail, as BullMQ needs). */
+  .extend("redis", { scope: "file" }, ({ environment }, { onCleanup }) => {
+    const redis = new Redis(environment.redisUrl, { maxRetriesPerRequest: null });
+    onCleanup(() => redis.disconnect());
+    return redis;
+  })
+  /** The deliveries queue under the file's Redis prefix, as ingest and the relay open it. */
+  .extend("queue", { scope: "file" }, ({ environment, redis }, { onCleanup }) => {
+    const queue = openQueue("deliveries", { connection: redis, prefix: environment.redisPrefix });
+    onCleanup(() => queue.close());
+    return queue;
+  });
