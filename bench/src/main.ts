@@ -12,7 +12,7 @@ import autocannon from "autocannon";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import pg from "pg";
-import { createEndpoint, createWorkspace, stripeEvent, newTestSigningSecret } from "@hookloop/core";
+import { createEndpoint, createWorkspace, stripeEvent, newTestSigningSecret, withWorkspace } from "@hookloop/core";
 import { createDb } from "@hookloop/db/client";
 import { createMigratedDatabase, dropDatabase } from "@hookloop/db/testing";
 import { SecretBox, parseKeyring } from "@hookloop/secrets";
@@ -225,12 +225,15 @@ async function main() {
     const box = new SecretBox(parseKeyring(encryptionKeys));
     const workspace = await createWorkspace(db, { name: "Bench" });
     const secret = newTestSigningSecret();
-    const endpoint = await createEndpoint(db, box, {
-      workspaceId: workspace.id,
-      name: "Stripe live",
-      secret,
-      enable: [{ eventType: "invoice.paid", triggerName: "successfulPayment" }],
-    });
+    const endpoint = await withWorkspace(db, workspace.id, (tx) =>
+      createEndpoint(tx, {
+        box,
+        workspaceId: workspace.id,
+        name: "Stripe live",
+        secret,
+        enable: [{ eventType: "invoice.paid", triggerName: "successfulPayment" }],
+      }),
+    );
     await db.$disconnect();
     const events = eventFactory(secret);
     log(`event sizes ${events.sizes.join(", ")} bytes`);

@@ -24,8 +24,9 @@ import {
   setEndpointSecret,
   updateEndpointSettings,
   withWorkspace,
+  type WorkspaceTx,
 } from "@hookloop/core";
-import { createDb, type Db, type DbClient } from "@hookloop/db/client";
+import { createDb, type Db } from "@hookloop/db/client";
 import { tenantTables } from "@hookloop/db/testing";
 import { supportedEventTypes } from "@hookloop/domain";
 import { openQueue, type TypedQueue } from "@hookloop/queue";
@@ -64,12 +65,15 @@ let b: Tenant;
 async function makeTenant(name: string, prefix: string): Promise<Tenant> {
   const workspace = await createWorkspace(db, { name });
   const triggerName = `${prefix}Paid`;
-  const endpoint = await createEndpoint(db, box, {
-    workspaceId: workspace.id,
-    name: `${name} Stripe`,
-    secret: newTestSigningSecret(),
-    enable: [{ eventType: "invoice.paid", triggerName }, { eventType: "customer.created" }],
-  });
+  const endpoint = await withWorkspace(db, workspace.id, (tx) =>
+    createEndpoint(tx, {
+      box,
+      workspaceId: workspace.id,
+      name: `${name} Stripe`,
+      secret: newTestSigningSecret(),
+      enable: [{ eventType: "invoice.paid", triggerName }, { eventType: "customer.created" }],
+    }),
+  );
   const apply = async (event: ReturnType<typeof stripeEvent>) => {
     const delivery = await recordTestDelivery(db, { workspaceId: workspace.id, endpointId: endpoint.id, event });
     await applyDelivery(appDb, { deliveryId: delivery.id, workspaceId: workspace.id });
@@ -138,7 +142,7 @@ const jobCount = async () =>
   Object.values(await queue.queue.getJobCounts()).reduce((sum: number, count) => sum + Number(count), 0);
 
 /** As the dashboard does it: inside workspace B's transaction, through the hookloop_app role. */
-const asB = <T>(work: (tx: DbClient) => Promise<T>) => withWorkspace(appDb, b.workspaceId, work);
+const asB = <T>(work: (tx: WorkspaceTx) => Promise<T>) => withWorkspace(appDb, b.workspaceId, work);
 
 describe("the dashboard's reads and actions, as workspace B with workspace A's ids", () => {
   let before: Awaited<ReturnType<typeof rowsOf>>;
@@ -224,7 +228,7 @@ describe("the dashboard's reads and actions, as workspace B with workspace A's i
     for (const [, workspaceId] of workspaceIds()) {
       await expect(
         asB((tx) =>
-          setEndpointSecret(tx, box, { workspaceId: workspaceId!, endpointId: a.endpointId, secret: newTestSigningSecret() }),
+          setEndpointSecret(tx, { box, workspaceId: workspaceId!, endpointId: a.endpointId, secret: newTestSigningSecret() }),
         ),
       ).rejects.toThrow(NotFoundError);
     }
@@ -250,7 +254,7 @@ describe("the dashboard's reads and actions, as workspace B with workspace A's i
   it("replayDeliveryAction: replayDelivery of A's failed delivery is not found and queues nothing", async () => {
     for (const [, workspaceId] of workspaceIds()) {
       await expect(
-        asB((tx) => replayDelivery(tx, queue, { workspaceId: workspaceId!, deliveryId: a.failedDeliveryId })),
+        asB((tx) => replayDelivery(tx, { queue, workspaceId: workspaceId!, deliveryId: a.failedDeliveryId })),
       ).rejects.toThrow(NotFoundError);
     }
     expect(await queue.queue.getJob(a.failedDeliveryId)).toBeUndefined();
@@ -260,12 +264,12 @@ describe("the dashboard's reads and actions, as workspace B with workspace A's i
     // An address nothing listens on: reaching it would fail with a TypeError, not NotFoundError.
     const ingestUrl = "http://127.0.0.1:9";
     await expect(
-      sendTestEvent(appDb, box, { workspaceId: b.workspaceId, endpointId: a.endpointId, eventType: "invoice.paid", ingestUrl }),
+      sendTestEvent(appDb, { box, workspaceId: b.workspaceId, endpointId: a.endpointId, eventType: "invoice.paid", ingestUrl }),
     ).rejects.toThrow(NotFoundError);
   });
 
   it("createEndpointAction: B's transaction cannot create an endpoint in workspace A", async () => {
-    await expect(asB((tx) => createEndpoint(tx, box, { workspaceId: a.workspaceId, name: "Planted" }))).rejects.toThrow(
+    await expect(asB((tx) => createEndpoint(tx, { box, workspaceId: a.workspaceId, name: "Planted" }))).rejects.toThrow(
       /row-level security/,
     );
   });

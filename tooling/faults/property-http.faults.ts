@@ -9,7 +9,7 @@ import { Queue } from "bullmq";
 import fc from "fast-check";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createEndpoint, createWorkspace, signStripePayload } from "@hookloop/core";
+import { createEndpoint, createWorkspace, signStripePayload, withWorkspace } from "@hookloop/core";
 import { createDb, type Db } from "@hookloop/db/client";
 import { freePort, startApp, waitUntil, type AppProcess } from "@hookloop/e2e/processes";
 import { SecretBox, parseKeyring } from "@hookloop/secrets";
@@ -40,11 +40,21 @@ beforeAll(async () => {
   }));
   const workspace = await createWorkspace(db, { name: "Acme" });
   secret = newTestSigningSecret();
-  endpointId = (await createEndpoint(db, box, { workspaceId: workspace.id, name: "Stripe", secret, enable })).id;
-  endpointWithoutSecret = (await createEndpoint(db, box, { workspaceId: workspace.id, name: "Not connected", enable })).id;
+  endpointId = (
+    await withWorkspace(db, workspace.id, (tx) =>
+      createEndpoint(tx, { box, workspaceId: workspace.id, name: "Stripe", secret, enable }),
+    )
+  ).id;
+  endpointWithoutSecret = (
+    await withWorkspace(db, workspace.id, (tx) =>
+      createEndpoint(tx, { box, workspaceId: workspace.id, name: "Not connected", enable }),
+    )
+  ).id;
   const other = await createWorkspace(db, { name: "Other" });
   otherSecret = newTestSigningSecret();
-  await createEndpoint(db, box, { workspaceId: other.id, name: "Stripe", secret: otherSecret, enable });
+  await withWorkspace(db, other.id, (tx) =>
+    createEndpoint(tx, { box, workspaceId: other.id, name: "Stripe", secret: otherSecret, enable }),
+  );
 
   port = await freePort();
   ingest = startApp("apps/ingest/src/main.ts", { ...environment.env, PORT: String(port), HOST: "127.0.0.1" });

@@ -5,7 +5,7 @@
 // from the README's contact rules.
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ContactNotResolvableError, applyDelivery, createEndpoint, createWorkspace } from "@hookloop/core";
+import { ContactNotResolvableError, applyDelivery, createEndpoint, createWorkspace, withWorkspace } from "@hookloop/core";
 import { createDb, type Db } from "@hookloop/db/client";
 import { splitFullName } from "@hookloop/domain";
 import { SecretBox, parseKeyring } from "@hookloop/secrets";
@@ -231,8 +231,12 @@ async function deliverAll(
 ): Promise<Outcome> {
   const workspace = await createWorkspace(db, { name: "Ordering" });
   const endpoints = [
-    await createEndpoint(db, box, { workspaceId: workspace.id, name: "Stripe", enable, onCustomerDeleted: behaviour }),
-    await createEndpoint(db, box, { workspaceId: workspace.id, name: "Stripe again", enable, onCustomerDeleted: behaviour }),
+    await withWorkspace(db, workspace.id, (tx) =>
+      createEndpoint(tx, { box, workspaceId: workspace.id, name: "Stripe", enable, onCustomerDeleted: behaviour }),
+    ),
+    await withWorkspace(db, workspace.id, (tx) =>
+      createEndpoint(tx, { box, workspaceId: workspace.id, name: "Stripe again", enable, onCustomerDeleted: behaviour }),
+    ),
   ];
   const recorded = new Map<string, string>();
   const pending: string[] = [];

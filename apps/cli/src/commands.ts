@@ -52,7 +52,8 @@ export const commands: Record<string, Command> = {
       });
       const workspaceId = one(flags, "workspace")!;
       const endpoint = await withWorkspace(db, workspaceId, (tx) =>
-        createEndpoint(tx, box, {
+        createEndpoint(tx, {
+          box,
           workspaceId,
           name: one(flags, "name", { required: false }) ?? "Stripe",
           secret: one(flags, "secret")!,
@@ -84,7 +85,7 @@ export const commands: Record<string, Command> = {
     flags: ["endpoint"],
     run: async (flags, { db }) => {
       const endpointId = one(flags, "endpoint")!;
-      const workspaceId = await findEndpointWorkspace(db, endpointId);
+      const workspaceId = await findEndpointWorkspace(db, { endpointId });
       if (!workspaceId) throw new UsageError(`no endpoint ${endpointId}`);
       return withWorkspace(db, workspaceId, (tx) => listDeliveries(tx, { workspaceId, endpointId, limit: 500 }));
     },
@@ -102,7 +103,7 @@ export const commands: Record<string, Command> = {
   "secrets:rotate-key": {
     usage: "secrets:rotate-key   (re-encrypts every signing secret under the first key of ENCRYPTION_KEYS)",
     flags: [],
-    run: (_flags, { db, box }) => rotateEncryptionKey(db, box),
+    run: (_flags, { db, box }) => rotateEncryptionKey(db, { box }),
   },
 };
 

@@ -32,13 +32,12 @@ export async function createIngestServer(env: IngestEnv): Promise<IngestServer> 
   // (see core's relay-deliveries).
   const app = buildIngestApp(
     {
-      receiveDelivery: createDeliveryReceiver({
-        db,
-        endpoints: createEndpointCache(db, box),
+      receiveDelivery: createDeliveryReceiver(db, {
+        endpoints: createEndpointCache(db, { box }),
         queue,
         onQueueError: (error, deliveryId) => logger.warn({ err: error, deliveryId }, "queue refused a delivery"),
       }),
-      readiness: () => checkDependencies({ db, redis }),
+      readiness: () => checkDependencies(db, { redis }),
     },
     { logger },
   );

@@ -1,5 +1,5 @@
 // An ingest server on a fresh database and Redis prefix, with one workspace and endpoint.
-import { createEndpoint, createWorkspace } from "@hookloop/core";
+import { createEndpoint, createWorkspace, withWorkspace } from "@hookloop/core";
 import { createDb, type Db } from "@hookloop/db/client";
 import { SecretBox, parseKeyring } from "@hookloop/secrets";
 import { createTestEnvironment, newTestSigningSecret, type TestEnvironment } from "@hookloop/testing";
@@ -23,12 +23,15 @@ export async function startIngestHarness(overrides: Record<string, string> = {})
   const box = new SecretBox(parseKeyring(environment.encryptionKeys));
   const workspace = await createWorkspace(db, { name: "Acme" });
   const secret = newTestSigningSecret();
-  const endpoint = await createEndpoint(db, box, {
-    workspaceId: workspace.id,
-    name: "Stripe live",
-    secret,
-    enable: [{ eventType: "invoice.paid", triggerName: "successfulPayment" }, { eventType: "customer.created" }],
-  });
+  const endpoint = await withWorkspace(db, workspace.id, (tx) =>
+    createEndpoint(tx, {
+      box,
+      workspaceId: workspace.id,
+      name: "Stripe live",
+      secret,
+      enable: [{ eventType: "invoice.paid", triggerName: "successfulPayment" }, { eventType: "customer.created" }],
+    }),
+  );
   const server = await createIngestServer(readIngestEnv({ ...environment.env, PORT: "0", ...overrides }));
   return {
     environment,

@@ -1,7 +1,7 @@
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SECRET_ROTATION_GRACE_MS, relayDeliveries, setEndpointSecret } from "@hookloop/core";
+import { SECRET_ROTATION_GRACE_MS, relayDeliveries, setEndpointSecret, withWorkspace } from "@hookloop/core";
 import { openQueue } from "@hookloop/queue";
 import { newTestSigningSecret, signedStripeRequest, stripeEvent } from "@hookloop/testing";
 import { buildIngestApp } from "../src/app";
@@ -239,7 +239,9 @@ describe("secret rotation", () => {
   it("accepts the new secret at once and, for 24 hours, the previous one too", async () => {
     const old = h.secret;
     const fresh = newTestSigningSecret();
-    await setEndpointSecret(h.db, h.box, { workspaceId: h.workspaceId, endpointId: h.endpointId, secret: fresh });
+    await withWorkspace(h.db, h.workspaceId, (tx) =>
+      setEndpointSecret(tx, { box: h.box, workspaceId: h.workspaceId, endpointId: h.endpointId, secret: fresh }),
+    );
     expect((await post(stripeEvent("invoice.paid"), { secret: fresh })).statusCode).toBe(200);
     expect((await post(stripeEvent("invoice.paid"), { secret: old })).statusCode).toBe(200);
     h.secret = fresh;
@@ -249,7 +251,9 @@ describe("secret rotation", () => {
     const old = h.secret;
     const fresh = newTestSigningSecret();
     const rotatedAt = new Date(Date.now() - SECRET_ROTATION_GRACE_MS - 60_000);
-    await setEndpointSecret(h.db, h.box, { workspaceId: h.workspaceId, endpointId: h.endpointId, secret: fresh, now: rotatedAt });
+    await withWorkspace(h.db, h.workspaceId, (tx) =>
+      setEndpointSecret(tx, { box: h.box, workspaceId: h.workspaceId, endpointId: h.endpointId, secret: fresh, now: rotatedAt }),
+    );
     expect((await post(stripeEvent("invoice.paid"), { secret: fresh })).statusCode).toBe(200);
     const expired = await post(stripeEvent("invoice.paid"), { secret: old });
     expect(expired.statusCode).toBe(400);
@@ -293,9 +297,9 @@ describe("when a backing service is down", () => {
       const relayConnection = new Redis(down.environment.redisUrl);
       const relayQueue = openQueue("deliveries", { connection: relayConnection, prefix: down.environment.redisPrefix });
       try {
-        expect(await relayDeliveries(down.db, relayQueue, { graceSeconds: 0 })).toBe(1);
+        expect(await relayDeliveries(down.db, { queue: relayQueue, graceSeconds: 0 })).toBe(1);
         // Relayed again on a later pass, harmlessly: the job id is the delivery id.
-        expect(await relayDeliveries(down.db, relayQueue, { graceSeconds: 0 })).toBe(1);
+        expect(await relayDeliveries(down.db, { queue: relayQueue, graceSeconds: 0 })).toBe(1);
         const [delivery] = await down.db.delivery.findMany({ where: { stripeEventId: event.id } });
         expect(await relayQueue.queue.getJobCounts("waiting")).toEqual({ waiting: 1 });
         expect(await relayQueue.queue.getJob(delivery!.id)).toBeTruthy();

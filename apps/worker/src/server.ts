@@ -42,7 +42,7 @@ export async function startWorkerServer(env: WorkerEnv, logger = pino({ level: e
     // One pass at a time: while Postgres or Redis hangs, passes would otherwise pile up and take
     // the connections the jobs need.
     if (relaying) return;
-    relaying = relayDeliveries(db, relayQueue)
+    relaying = relayDeliveries(db, { queue: relayQueue })
       .then((count) => count && logger.info({ count }, "queued deliveries not yet applied"))
       .catch((error: unknown) => logger.warn({ err: error }, "relay pass failed"))
       .finally(() => (relaying = null));
@@ -54,7 +54,7 @@ export async function startWorkerServer(env: WorkerEnv, logger = pino({ level: e
       return;
     }
     if (request.url === "/readyz") {
-      const checks = { ...(await checkDependencies({ db, redis: producer })), worker: worker.isRunning() ? "ok" : "not running" };
+      const checks = { ...(await checkDependencies(db, { redis: producer })), worker: worker.isRunning() ? "ok" : "not running" };
       const ready = Object.values(checks).every((value) => value === "ok");
       response
         .writeHead(ready ? 200 : 503, { "content-type": "application/json" })

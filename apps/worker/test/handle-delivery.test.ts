@@ -1,6 +1,6 @@
 import { pino } from "pino";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { createEndpoint, createWorkspace } from "@hookloop/core";
+import { createEndpoint, createWorkspace, withWorkspace } from "@hookloop/core";
 import { createDb, type Db } from "@hookloop/db/client";
 import { SecretBox, parseKeyring } from "@hookloop/secrets";
 import { createTestEnvironment, recordTestDelivery, stripeEvent, type TestEnvironment } from "@hookloop/testing";
@@ -21,11 +21,14 @@ afterAll(async () => {
 it("retries an event it cannot place yet, and on the last attempt fails its delivery with the reason", async () => {
   const workspace = await createWorkspace(db, { name: "Acme" });
   const box = new SecretBox(parseKeyring(environment.encryptionKeys));
-  const endpoint = await createEndpoint(db, box, {
-    workspaceId: workspace.id,
-    name: "Stripe",
-    enable: [{ eventType: "invoice.paid" }],
-  });
+  const endpoint = await withWorkspace(db, workspace.id, (tx) =>
+    createEndpoint(tx, {
+      box,
+      workspaceId: workspace.id,
+      name: "Stripe",
+      enable: [{ eventType: "invoice.paid" }],
+    }),
+  );
   const event = stripeEvent("invoice.paid", { customerId: "cus_ghost", email: null });
   const delivery = await recordTestDelivery(db, { workspaceId: workspace.id, endpointId: endpoint.id, event });
   const handle = createDeliveryHandler(db, pino({ level: "silent" }));

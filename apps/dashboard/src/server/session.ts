@@ -1,8 +1,7 @@
 import "server-only";
 import { headers } from "next/headers";
 import { notFound, redirect } from "next/navigation";
-import { NotFoundError, withWorkspace } from "@hookloop/core";
-import type { DbClient } from "@hookloop/db/client";
+import { NotFoundError, withWorkspace, type WorkspaceTx } from "@hookloop/core";
 import { auth } from "./auth";
 import { services } from "./services";
 
@@ -38,7 +37,7 @@ export async function requireWorkspace() {
     role: active.role,
     memberships,
     /** Runs `work` scoped to this workspace; another workspace's id reads as not found. */
-    inWorkspace: async <T>(work: (tx: DbClient) => Promise<T>): Promise<T> => {
+    inWorkspace: async <T>(work: (tx: WorkspaceTx) => Promise<T>): Promise<T> => {
       try {
         return await withWorkspace(services().db, workspaceId, work);
       } catch (error) {

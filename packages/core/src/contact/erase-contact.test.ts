@@ -26,11 +26,14 @@ afterAll(async () => {
 it("erasing a contact removes it, its events and payloads, keeps an audit record, and no old event brings it back", async () => {
   const workspace = await createWorkspace(db, { name: "Acme" });
   const box = new SecretBox(parseKeyring(environment.encryptionKeys));
-  const endpoint = await createEndpoint(db, box, {
-    workspaceId: workspace.id,
-    name: "Stripe",
-    enable: [{ eventType: "invoice.paid", triggerName: "paid" }],
-  });
+  const endpoint = await withWorkspace(db, workspace.id, (tx) =>
+    createEndpoint(tx, {
+      box,
+      workspaceId: workspace.id,
+      name: "Stripe",
+      enable: [{ eventType: "invoice.paid", triggerName: "paid" }],
+    }),
+  );
   const record = (event: ReturnType<typeof stripeEvent>) =>
     recordTestDelivery(db, { workspaceId: workspace.id, endpointId: endpoint.id, event });
   const apply = (deliveryId: string) => applyDelivery(appDb, { deliveryId, workspaceId: workspace.id });

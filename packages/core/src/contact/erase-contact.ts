@@ -1,6 +1,6 @@
-import type { DbClient } from "@hookloop/db/client";
 import { erasedEmailHash, isPlausibleEmail, normaliseEmail } from "@hookloop/domain";
 import { InvalidInputError } from "../errors";
+import type { WorkspaceTx } from "../workspace/with-workspace";
 
 export type EraseContactOptions = {
   workspaceId: string;
@@ -18,9 +18,9 @@ export const ERASED_PAYLOAD = { erased: true } as const;
  * contact history every event of their email and of the Stripe customers that had it (so no
  * replay brings back an email they used before), and keeps only a hash of the email — to stop any
  * later or replayed event from creating the contact again — and an audit record. Redis holds ids
- * only, so nothing queued there names them. Run it inside withWorkspace.
+ * only, so nothing queued there names them.
  */
-export async function eraseContact(tx: DbClient, options: EraseContactOptions) {
+export async function eraseContact(tx: WorkspaceTx, options: EraseContactOptions) {
   const email = normaliseEmail(options.email);
   if (!isPlausibleEmail(email)) throw new InvalidInputError("Enter the email address to erase.", "email");
   const { workspaceId } = options;

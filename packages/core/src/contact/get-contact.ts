@@ -1,9 +1,11 @@
-import type { DbClient } from "@hookloop/db/client";
 import { NotFoundError } from "../errors";
 import { requireUuid } from "../ids";
+import type { WorkspaceTx } from "../workspace/with-workspace";
 
-/** One contact with its trigger events and the deliveries that changed it. Run inside withWorkspace. */
-export async function getContact(tx: DbClient, options: { workspaceId: string; contactId: string }) {
+export type GetContactOptions = { workspaceId: string; contactId: string };
+
+/** One contact with its trigger events and the deliveries that changed it. */
+export async function getContact(tx: WorkspaceTx, options: GetContactOptions) {
   requireUuid(options.contactId, "contact");
   const contact = await tx.contact.findFirst({
     where: { id: options.contactId, workspaceId: options.workspaceId },

@@ -1,4 +1,4 @@
-import type { DbClient } from "@hookloop/db/client";
+import type { WorkspaceTx } from "../workspace/with-workspace";
 
 export type ListContactsOptions = {
   workspaceId: string;
@@ -10,16 +10,16 @@ export type ListContactsOptions = {
 };
 
 /** Newest first, keyset-paginated on (created_at, id) so page 1,000 costs what page 1 does. */
-export async function listContacts(db: DbClient, options: ListContactsOptions) {
+export async function listContacts(tx: WorkspaceTx, options: ListContactsOptions) {
   const limit = Math.min(Math.max(options.limit ?? 50, 1), 500);
   const search = options.search?.trim();
   const cursor = options.after
-    ? await db.contact.findFirst({
+    ? await tx.contact.findFirst({
         where: { id: options.after, workspaceId: options.workspaceId },
         select: { id: true, createdAt: true },
       })
     : null;
-  const rows = await db.contact.findMany({
+  const rows = await tx.contact.findMany({
     where: {
       workspaceId: options.workspaceId,
       ...(search

@@ -10,6 +10,7 @@ import {
 } from "@hookloop/testing";
 import { createEndpoint } from "../endpoint/create-endpoint";
 import { createWorkspace } from "../workspace/create-workspace";
+import { withWorkspace } from "../workspace/with-workspace";
 import { ContactNotResolvableError, applyDelivery } from "./apply-delivery";
 
 let environment: TestEnvironment;
@@ -43,7 +44,9 @@ const allEvents = [
 
 async function newWorkspace(options: { onCustomerDeleted?: "delete" | "unsubscribe"; syncNames?: boolean } = {}) {
   const workspace = await createWorkspace(db, { name: "Acme" });
-  const endpoint = await createEndpoint(db, box, { workspaceId: workspace.id, name: "Stripe", enable: allEvents, ...options });
+  const endpoint = await withWorkspace(db, workspace.id, (tx) =>
+    createEndpoint(tx, { box, workspaceId: workspace.id, name: "Stripe", enable: allEvents, ...options }),
+  );
   let clock = 1_700_000_000;
   /** Records a delivery the way ingest does and applies it; events get increasing `created` unless given. */
   const deliver = async (type: string, fixture: FixtureOptions = {}, endpointId = endpoint.id) => {
@@ -163,7 +166,9 @@ describe("exactly once", () => {
 
   it("the same Stripe event received by two endpoints of one workspace fires its trigger once", async () => {
     const w = await newWorkspace();
-    const second = await createEndpoint(db, box, { workspaceId: w.workspace.id, name: "Second", enable: allEvents });
+    const second = await withWorkspace(db, w.workspace.id, (tx) =>
+      createEndpoint(tx, { box, workspaceId: w.workspace.id, name: "Second", enable: allEvents }),
+    );
     const first = await w.deliver("invoice.paid", { customerId: "cus_1", email: "a@example.com" });
     const again = await w.deliver(
       "invoice.paid",
@@ -178,11 +183,14 @@ describe("exactly once", () => {
 
   it("the same Stripe event through a second endpoint that maps it to another trigger fires both, once each", async () => {
     const w = await newWorkspace();
-    const second = await createEndpoint(db, box, {
-      workspaceId: w.workspace.id,
-      name: "Second",
-      enable: [{ eventType: "invoice.paid", triggerName: "paidAgain" }],
-    });
+    const second = await withWorkspace(db, w.workspace.id, (tx) =>
+      createEndpoint(tx, {
+        box,
+        workspaceId: w.workspace.id,
+        name: "Second",
+        enable: [{ eventType: "invoice.paid", triggerName: "paidAgain" }],
+      }),
+    );
     const first = await w.deliver("invoice.paid", { customerId: "cus_1", email: "a@example.com" });
     const again = await w.deliver(
       "invoice.paid",

@@ -96,6 +96,8 @@ const applyStatement = "SELECT hookloop_apply_contact_history($1::uuid, $2::json
 const erasedReason = "This email was erased at the contact's request; Hookloop does not add it again.";
 const noWrites: ContactWrites = { remove: [], contacts: [], placements: [] };
 
+// Takes the client, not a WorkspaceTx: it runs its own transaction on a pg connection, and
+// hookloop_claim_delivery sets the workspace in SQL.
 export async function applyDelivery(db: Db, options: ApplyDeliveryOptions): Promise<ApplyOutcome> {
   try {
     return await inTransaction(db, (client) => applyClaimed(client, options, { exclusive: false }));
@@ -248,8 +250,10 @@ function contactWrites(rows: ContactRow[], placedBefore: Placement[], replayed: 
   return { writes: { remove: [...leftOver.keys()], contacts, placements }, contactIds };
 }
 
-/** Marks a delivery failed for good, outside any transaction that may have been rolled back. */
-export async function failDelivery(db: Db, options: { deliveryId: string; workspaceId: string; reason: string }): Promise<void> {
+export type FailDeliveryOptions = { deliveryId: string; workspaceId: string; reason: string };
+
+/** Marks a delivery failed for good, in a transaction of its own: the one that failed may have been rolled back. */
+export async function failDelivery(db: Db, options: FailDeliveryOptions): Promise<void> {
   await withWorkspace(db, options.workspaceId, async (tx) => {
     await tx.delivery.updateMany({
       where: { id: options.deliveryId, status: "queued" },

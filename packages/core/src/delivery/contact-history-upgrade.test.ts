@@ -10,6 +10,7 @@ import { SecretBox, parseKeyring } from "@hookloop/secrets";
 import { recordTestDelivery, stripeEvent } from "@hookloop/testing";
 import { createEndpoint } from "../endpoint/create-endpoint";
 import { createWorkspace } from "../workspace/create-workspace";
+import { withWorkspace } from "../workspace/with-workspace";
 import { applyDelivery } from "./apply-delivery";
 
 const lastMigrationBefore = "20261123100500_record_deliveries_in_batches";
@@ -32,11 +33,14 @@ afterAll(async () => {
 it("contacts made before the contact history keep their ids, triggers and deletions, and later events build on them", async () => {
   const workspace = await createWorkspace(db, { name: "Upgraded" });
   const box = new SecretBox(parseKeyring(`test:${randomBytes(32).toString("base64")}`));
-  const endpoint = await createEndpoint(db, box, {
-    workspaceId: workspace.id,
-    name: "Stripe",
-    enable: [{ eventType: "invoice.paid", triggerName: "successfulPayment" }, { eventType: "customer.updated" }],
-  });
+  const endpoint = await withWorkspace(db, workspace.id, (tx) =>
+    createEndpoint(tx, {
+      box,
+      workspaceId: workspace.id,
+      name: "Stripe",
+      enable: [{ eventType: "invoice.paid", triggerName: "successfulPayment" }, { eventType: "customer.updated" }],
+    }),
+  );
   const [ada, bob] = [randomUUID(), randomUUID()];
   // As the database's owner: this schema is older than the Prisma client's.
   await db.$executeRawUnsafe(

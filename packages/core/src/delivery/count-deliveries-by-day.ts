@@ -1,12 +1,11 @@
-import type { DbClient } from "@hookloop/db/client";
+import type { WorkspaceTx } from "../workspace/with-workspace";
+
+export type CountDeliveriesByDayOptions = { workspaceId: string; endpointId?: string; days?: number };
 
 export type DeliveriesPerDay = { day: string; queued: number; processed: number; ignored: number; failed: number };
 
 /** Deliveries per UTC day and status over the last `days` days, oldest first, empty days included. */
-export async function countDeliveriesByDay(
-  tx: DbClient,
-  options: { workspaceId: string; endpointId?: string; days?: number },
-): Promise<DeliveriesPerDay[]> {
+export async function countDeliveriesByDay(tx: WorkspaceTx, options: CountDeliveriesByDayOptions): Promise<DeliveriesPerDay[]> {
   const days = options.days ?? 14;
   const rows = await tx.$queryRaw<Array<{ day: Date; status: string; count: number }>>`
     SELECT date_trunc('day', received_at AT TIME ZONE 'UTC') AS day, status::text AS status, count(*)::int AS count

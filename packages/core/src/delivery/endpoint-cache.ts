@@ -30,7 +30,16 @@ export type EndpointCache = {
   get: (endpointId: string, options?: { fresh?: boolean }) => Promise<IngestEndpoint | null>;
 };
 
-export function createEndpointCache(db: DbClient, box: SecretBox, ttlMs = 5_000): EndpointCache {
+export type EndpointCacheOptions = {
+  /** Opens the endpoints' signing secrets. */
+  box: SecretBox;
+  /** How long an entry is trusted. */
+  ttlMs?: number;
+};
+
+/** Any client, not a WorkspaceTx: the tenant is not known until the endpoint is read. */
+export function createEndpointCache(db: DbClient, options: EndpointCacheOptions): EndpointCache {
+  const { box, ttlMs = 5_000 } = options;
   const entries = new Map<string, IngestEndpoint>();
 
   async function load(endpointId: string): Promise<IngestEndpoint | null> {

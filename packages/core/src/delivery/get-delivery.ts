@@ -1,9 +1,11 @@
-import type { DbClient } from "@hookloop/db/client";
 import { NotFoundError } from "../errors";
 import { requireUuid } from "../ids";
+import type { WorkspaceTx } from "../workspace/with-workspace";
 
-/** One delivery with its payload. Run inside withWorkspace. */
-export async function getDelivery(tx: DbClient, options: { workspaceId: string; deliveryId: string }) {
+export type GetDeliveryOptions = { workspaceId: string; deliveryId: string };
+
+/** One delivery with its payload. */
+export async function getDelivery(tx: WorkspaceTx, options: GetDeliveryOptions) {
   requireUuid(options.deliveryId, "delivery");
   const delivery = await tx.delivery.findFirst({
     where: { id: options.deliveryId, workspaceId: options.workspaceId },

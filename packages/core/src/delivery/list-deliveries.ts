@@ -1,4 +1,5 @@
-import type { DbClient, DeliveryStatus } from "@hookloop/db/client";
+import type { DeliveryStatus } from "@hookloop/db/client";
+import type { WorkspaceTx } from "../workspace/with-workspace";
 
 export type ListDeliveriesOptions = {
   workspaceId: string;
@@ -10,8 +11,8 @@ export type ListDeliveriesOptions = {
 };
 
 /** Newest first, without payloads (they can be large); read one delivery for its payload. */
-export async function listDeliveries(db: DbClient, options: ListDeliveriesOptions) {
-  return db.delivery.findMany({
+export async function listDeliveries(tx: WorkspaceTx, options: ListDeliveriesOptions) {
+  return tx.delivery.findMany({
     where: {
       workspaceId: options.workspaceId,
       ...(options.endpointId ? { endpointId: options.endpointId } : {}),

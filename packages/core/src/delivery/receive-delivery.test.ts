@@ -14,6 +14,7 @@ import {
 } from "@hookloop/testing";
 import { createEndpoint } from "../endpoint/create-endpoint";
 import { createWorkspace } from "../workspace/create-workspace";
+import { withWorkspace } from "../workspace/with-workspace";
 import { createEndpointCache } from "./endpoint-cache";
 import { createDeliveryReceiver, type DeliveryReceiver } from "./receive-delivery";
 
@@ -33,9 +34,8 @@ beforeAll(async () => {
   redis = new Redis(environment.redisUrl);
   queue = openQueue("deliveries", { connection: redis, prefix: environment.redisPrefix });
   box = new SecretBox(parseKeyring(environment.encryptionKeys));
-  receive = createDeliveryReceiver({
-    db: appDb,
-    endpoints: createEndpointCache(appDb, box),
+  receive = createDeliveryReceiver(appDb, {
+    endpoints: createEndpointCache(appDb, { box }),
     queue,
   });
 });
@@ -50,12 +50,15 @@ afterAll(async () => {
 async function newEndpoint() {
   const workspace = await createWorkspace(db, { name: "Acme" });
   const secret = newTestSigningSecret();
-  const endpoint = await createEndpoint(db, box, {
-    workspaceId: workspace.id,
-    name: "Stripe",
-    secret,
-    enable: [{ eventType: "invoice.paid", triggerName: "successfulPayment" }],
-  });
+  const endpoint = await withWorkspace(db, workspace.id, (tx) =>
+    createEndpoint(tx, {
+      box,
+      workspaceId: workspace.id,
+      name: "Stripe",
+      secret,
+      enable: [{ eventType: "invoice.paid", triggerName: "successfulPayment" }],
+    }),
+  );
   const post = (event: unknown) => {
     const request = signedStripeRequest(event, secret);
     return receive({ endpointId: endpoint.id, rawBody: request.body, signatureHeader: request.headers["stripe-signature"] });

@@ -21,14 +21,19 @@ export type ReceiveOutcome =
 
 export type DeliveryReceiver = (options: ReceiveDeliveryOptions) => Promise<ReceiveOutcome>;
 
-export function createDeliveryReceiver(deps: {
-  db: Db;
+export type DeliveryReceiverOptions = {
   endpoints: EndpointCache;
   queue: TypedQueue<"deliveries">;
   onQueueError?: (error: unknown, deliveryId: string) => void;
-}): DeliveryReceiver {
-  const { endpoints, queue } = deps;
-  const record = createDeliveryRecorder(sqlPool(deps.db));
+};
+
+/**
+ * The client, not a WorkspaceTx: the tenant is known only once the endpoint is read, and
+ * hookloop_record_deliveries writes each delivery under its endpoint's workspace.
+ */
+export function createDeliveryReceiver(db: Db, options: DeliveryReceiverOptions): DeliveryReceiver {
+  const { endpoints, queue } = options;
+  const record = createDeliveryRecorder(sqlPool(db));
 
   return async function receiveDelivery({ endpointId, rawBody, signatureHeader }) {
     let endpoint = await endpoints.get(endpointId);
@@ -74,7 +79,7 @@ export function createDeliveryReceiver(deps: {
     try {
       await queue.add(deliveryId, { deliveryId, workspaceId: endpoint.workspaceId });
     } catch (error) {
-      deps.onQueueError?.(error, deliveryId);
+      options.onQueueError?.(error, deliveryId);
       return { kind: "queue_unavailable", deliveryId };
     }
     return { kind: "queued", deliveryId };

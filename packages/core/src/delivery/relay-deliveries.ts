@@ -9,17 +9,18 @@ import type { DbClient } from "@hookloop/db/client";
 import type { TypedQueue } from "@hookloop/queue";
 
 export type RelayDeliveriesOptions = {
+  queue: TypedQueue<"deliveries">;
   /** How long a row is left alone after it was recorded or last relayed. */
   graceSeconds?: number;
   batchSize?: number;
 };
 
-/** Queues one batch of the oldest unapplied deliveries; returns how many it queued. */
-export async function relayDeliveries(
-  db: DbClient,
-  queue: TypedQueue<"deliveries">,
-  options: RelayDeliveriesOptions = {},
-): Promise<number> {
+/**
+ * Queues one batch of the oldest unapplied deliveries; returns how many it queued. Any client, not
+ * a WorkspaceTx: it scans every workspace's outbox rows, which hold ids only and have no policy.
+ */
+export async function relayDeliveries(db: DbClient, options: RelayDeliveriesOptions): Promise<number> {
+  const { queue } = options;
   const due = await db.deliveryOutbox.findMany({
     where: { recordedAt: { lt: new Date(Date.now() - (options.graceSeconds ?? 10) * 1000) } },
     orderBy: { recordedAt: "asc" },

@@ -37,16 +37,19 @@ afterAll(async () => {
 async function ignoredDelivery() {
   const workspace = await createWorkspace(db, { name: "Acme" });
   const box = new SecretBox(parseKeyring(environment.encryptionKeys));
-  const endpoint = await createEndpoint(db, box, {
-    workspaceId: workspace.id,
-    name: "Stripe",
-    enable: [{ eventType: "invoice.paid", triggerName: "successfulPayment" }],
-  });
+  const endpoint = await withWorkspace(db, workspace.id, (tx) =>
+    createEndpoint(tx, {
+      box,
+      workspaceId: workspace.id,
+      name: "Stripe",
+      enable: [{ eventType: "invoice.paid", triggerName: "successfulPayment" }],
+    }),
+  );
   const event = stripeEvent("invoice.paid", { customerId: "cus_1", email: "ada@example.com" });
   const delivery = await recordTestDelivery(db, { workspaceId: workspace.id, endpointId: endpoint.id, event });
   await db.delivery.update({ where: { id: delivery.id }, data: { status: "ignored", reason: "invoice.paid was not enabled." } });
   const replay = (deliveryId = delivery.id, workspaceId = workspace.id) =>
-    withWorkspace(appDb, workspaceId, (tx) => replayDelivery(tx, queue, { workspaceId, deliveryId }));
+    withWorkspace(appDb, workspaceId, (tx) => replayDelivery(tx, { queue, workspaceId, deliveryId }));
   const apply = () => applyDelivery(appDb, { deliveryId: delivery.id, workspaceId: workspace.id });
   return { workspace, delivery, replay, apply };
 }

@@ -1,17 +1,18 @@
-import type { DbClient } from "@hookloop/db/client";
 import type { TypedQueue } from "@hookloop/queue";
 import { InvalidInputError, NotFoundError } from "../errors";
 import { requireUuid } from "../ids";
+import type { WorkspaceTx } from "../workspace/with-workspace";
 
-export type ReplayDeliveryOptions = { workspaceId: string; deliveryId: string };
+export type ReplayDeliveryOptions = { workspaceId: string; deliveryId: string; queue: TypedQueue<"deliveries"> };
 
 /**
  * Puts a failed or ignored delivery back in the queue, to be applied once more. Trigger events are
- * unique per Stripe event and name, so a replay never fires one twice. Run inside withWorkspace.
+ * unique per Stripe event and name, so a replay never fires one twice.
  */
-export async function replayDelivery(db: DbClient, queue: TypedQueue<"deliveries">, options: ReplayDeliveryOptions) {
+export async function replayDelivery(tx: WorkspaceTx, options: ReplayDeliveryOptions) {
+  const { queue } = options;
   requireUuid(options.deliveryId, "delivery");
-  const delivery = await db.delivery.findFirst({
+  const delivery = await tx.delivery.findFirst({
     where: { id: options.deliveryId, workspaceId: options.workspaceId },
     select: { id: true, status: true },
   });
@@ -21,10 +22,10 @@ export async function replayDelivery(db: DbClient, queue: TypedQueue<"deliveries
   }
   // A failed job is kept for inspection under the delivery's id; make room for the new one.
   await queue.queue.remove(delivery.id);
-  await db.delivery.update({ where: { id: delivery.id }, data: { status: "queued", reason: "Replayed.", processedAt: null } });
+  await tx.delivery.update({ where: { id: delivery.id }, data: { status: "queued", reason: "Replayed.", processedAt: null } });
   // As for an event from Stripe, the outbox row stays until the delivery is applied, so a job that
   // Redis refuses or loses is queued again by the worker's relay.
-  await db.deliveryOutbox.upsert({
+  await tx.deliveryOutbox.upsert({
     where: { deliveryId: delivery.id },
     create: { deliveryId: delivery.id, workspaceId: options.workspaceId },
     update: { recordedAt: new Date() },

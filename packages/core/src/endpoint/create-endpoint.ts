@@ -1,5 +1,4 @@
 import { randomBytes } from "node:crypto";
-import type { DbClient } from "@hookloop/db/client";
 import {
   isSupportedEventType,
   signingSecretSchema,
@@ -9,6 +8,7 @@ import {
 } from "@hookloop/domain";
 import type { SecretBox } from "@hookloop/secrets";
 import { InvalidInputError, NotFoundError } from "../errors";
+import type { WorkspaceTx } from "../workspace/with-workspace";
 import { setEndpointSecret } from "./set-endpoint-secret";
 
 /** 144 bits from the CSPRNG: the URL itself is unguessable. */
@@ -18,6 +18,8 @@ export function newEndpointId(): string {
 
 export type CreateEndpointOptions = {
   workspaceId: string;
+  /** Seals the signing secret. */
+  box: SecretBox;
   name: string;
   /** The Stripe signing secret, when already known. */
   secret?: string;
@@ -27,7 +29,7 @@ export type CreateEndpointOptions = {
   syncNames?: boolean;
 };
 
-export async function createEndpoint(db: DbClient, box: SecretBox, options: CreateEndpointOptions) {
+export async function createEndpoint(tx: WorkspaceTx, options: CreateEndpointOptions) {
   const name = options.name.trim();
   if (!name) throw new InvalidInputError("Give the endpoint a name.", "name");
   if (name.length > 100) throw new InvalidInputError("Keep the endpoint name to 100 characters or fewer.", "name");
@@ -48,11 +50,11 @@ export async function createEndpoint(db: DbClient, box: SecretBox, options: Crea
     const secret = signingSecretSchema.safeParse(options.secret);
     if (!secret.success) throw new InvalidInputError(secret.error.issues[0]!.message, "secret");
   }
-  const workspace = await db.workspace.findUnique({ where: { id: options.workspaceId }, select: { id: true } });
+  const workspace = await tx.workspace.findUnique({ where: { id: options.workspaceId }, select: { id: true } });
   if (!workspace) throw new NotFoundError("workspace");
 
   const id = newEndpointId();
-  const endpoint = await db.endpoint.create({
+  const endpoint = await tx.endpoint.create({
     data: {
       id,
       workspaceId: options.workspaceId,
@@ -73,7 +75,7 @@ export async function createEndpoint(db: DbClient, box: SecretBox, options: Crea
     select: { id: true, name: true },
   });
   if (options.secret !== undefined) {
-    await setEndpointSecret(db, box, { workspaceId: options.workspaceId, endpointId: id, secret: options.secret });
+    await setEndpointSecret(tx, { box: options.box, workspaceId: options.workspaceId, endpointId: id, secret: options.secret });
   }
   return endpoint;
 }

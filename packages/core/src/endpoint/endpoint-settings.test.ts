@@ -31,7 +31,7 @@ afterAll(async () => {
 async function newEndpoint() {
   const workspace = await createWorkspace(appDb, { name: "Acme" });
   const endpoint = await withWorkspace(appDb, workspace.id, (tx) =>
-    createEndpoint(tx, box, { workspaceId: workspace.id, name: "Stripe live" }),
+    createEndpoint(tx, { box, workspaceId: workspace.id, name: "Stripe live" }),
   );
   const inWorkspace = <T>(work: Parameters<typeof withWorkspace<T>>[2]) => withWorkspace(appDb, workspace.id, work);
   const stored = () => inWorkspace((tx) => tx.endpoint.findUniqueOrThrow({ where: { id: endpoint.id } }));
@@ -42,7 +42,7 @@ describe("the signing secret", () => {
   it("is stored encrypted, shown by its last 4 characters, and verifies events", async () => {
     const { workspaceId, endpointId, inWorkspace, stored } = await newEndpoint();
     const secret = newTestSigningSecret();
-    const saved = await inWorkspace((tx) => setEndpointSecret(tx, box, { workspaceId, endpointId, secret: `  ${secret}\n` }));
+    const saved = await inWorkspace((tx) => setEndpointSecret(tx, { box, workspaceId, endpointId, secret: `  ${secret}\n` }));
 
     expect(saved).toEqual({ id: endpointId, secretLast4: secret.slice(-4), previousSecretExpiresAt: null });
     const row = await stored();
@@ -55,8 +55,8 @@ describe("the signing secret", () => {
     const { workspaceId, endpointId, inWorkspace, stored } = await newEndpoint();
     const [first, second] = [newTestSigningSecret(), newTestSigningSecret()];
     const now = new Date("2026-11-23T10:00:00Z");
-    await inWorkspace((tx) => setEndpointSecret(tx, box, { workspaceId, endpointId, secret: first, now }));
-    const rotated = await inWorkspace((tx) => setEndpointSecret(tx, box, { workspaceId, endpointId, secret: second, now }));
+    await inWorkspace((tx) => setEndpointSecret(tx, { box, workspaceId, endpointId, secret: first, now }));
+    const rotated = await inWorkspace((tx) => setEndpointSecret(tx, { box, workspaceId, endpointId, secret: second, now }));
 
     expect(rotated.previousSecretExpiresAt).toEqual(new Date("2026-11-24T10:00:00Z"));
     const row = await stored();
@@ -68,7 +68,7 @@ describe("the signing secret", () => {
     const a = await newEndpoint();
     const b = await newEndpoint();
     await a.inWorkspace((tx) =>
-      setEndpointSecret(tx, box, { workspaceId: a.workspaceId, endpointId: a.endpointId, secret: newTestSigningSecret() }),
+      setEndpointSecret(tx, { box, workspaceId: a.workspaceId, endpointId: a.endpointId, secret: newTestSigningSecret() }),
     );
     const copied = { ...(await b.stored()), secretCiphertext: (await a.stored()).secretCiphertext };
     expect(() => activeSigningSecrets(copied, box)).toThrow();
@@ -77,10 +77,10 @@ describe("the signing secret", () => {
   it("a refused secret says why and leaves the stored one as it was", async () => {
     const { workspaceId, endpointId, inWorkspace, stored } = await newEndpoint();
     const secret = newTestSigningSecret();
-    await inWorkspace((tx) => setEndpointSecret(tx, box, { workspaceId, endpointId, secret }));
+    await inWorkspace((tx) => setEndpointSecret(tx, { box, workspaceId, endpointId, secret }));
     const before = await stored();
 
-    const attempt = inWorkspace((tx) => setEndpointSecret(tx, box, { workspaceId, endpointId, secret: "pk_live_51Habcdefghij" }));
+    const attempt = inWorkspace((tx) => setEndpointSecret(tx, { box, workspaceId, endpointId, secret: "pk_live_51Habcdefghij" }));
     await expect(attempt).rejects.toThrow(InvalidInputError);
     await expect(attempt).rejects.toMatchObject({ field: "secret", message: expect.stringMatching(/publishable API key/) });
     expect(await stored()).toEqual(before);
@@ -175,12 +175,12 @@ describe("a new endpoint", () => {
     ["x".repeat(101), "Keep the endpoint name to 100 characters or fewer."],
   ])("named %j is refused with a plain message", async (name, message) => {
     const workspace = await createWorkspace(appDb, { name: "Acme" });
-    const attempt = withWorkspace(appDb, workspace.id, (tx) => createEndpoint(tx, box, { workspaceId: workspace.id, name }));
+    const attempt = withWorkspace(appDb, workspace.id, (tx) => createEndpoint(tx, { box, workspaceId: workspace.id, name }));
     await expect(attempt).rejects.toMatchObject({ field: "name", message });
   });
 
   it("in a workspace that does not exist is refused", async () => {
-    const attempt = withWorkspace(appDb, "ws_missing", (tx) => createEndpoint(tx, box, { workspaceId: "ws_missing", name: "x" }));
+    const attempt = withWorkspace(appDb, "ws_missing", (tx) => createEndpoint(tx, { box, workspaceId: "ws_missing", name: "x" }));
     await expect(attempt).rejects.toThrow(NotFoundError);
   });
 });

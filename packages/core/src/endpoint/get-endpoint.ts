@@ -1,8 +1,10 @@
-import type { DbClient } from "@hookloop/db/client";
 import { NotFoundError } from "../errors";
+import type { WorkspaceTx } from "../workspace/with-workspace";
 
-/** One endpoint of the workspace with its settings; never its secrets. Run inside withWorkspace. */
-export async function getEndpoint(tx: DbClient, options: { workspaceId: string; endpointId: string }) {
+export type GetEndpointOptions = { workspaceId: string; endpointId: string };
+
+/** One endpoint of the workspace with its settings; never its secrets. */
+export async function getEndpoint(tx: WorkspaceTx, options: GetEndpointOptions) {
   const endpoint = await tx.endpoint.findFirst({
     where: { id: options.endpointId, workspaceId: options.workspaceId },
     select: {

@@ -1,7 +1,9 @@
-import type { DbClient } from "@hookloop/db/client";
+import type { WorkspaceTx } from "../workspace/with-workspace";
 
-/** The workspace's endpoints, newest first, with what a list shows. Run inside withWorkspace. */
-export async function listEndpoints(tx: DbClient, options: { workspaceId: string }) {
+export type ListEndpointsOptions = { workspaceId: string };
+
+/** The workspace's endpoints, newest first, with what a list shows. */
+export async function listEndpoints(tx: WorkspaceTx, options: ListEndpointsOptions) {
   return tx.endpoint.findMany({
     where: { workspaceId: options.workspaceId },
     orderBy: { createdAt: "desc" },

@@ -32,16 +32,16 @@ it("re-encrypts every secret under the new key, after which the old key can go",
     const current = newTestSigningSecret();
     const previous = newTestSigningSecret();
     const endpoint = await withWorkspace(db, workspace.id, async (tx) => {
-      const created = await createEndpoint(tx, before, { workspaceId: workspace.id, name: "Stripe", secret: previous });
-      await setEndpointSecret(tx, before, { workspaceId: workspace.id, endpointId: created.id, secret: current });
+      const created = await createEndpoint(tx, { box: before, workspaceId: workspace.id, name: "Stripe", secret: previous });
+      await setEndpointSecret(tx, { box: before, workspaceId: workspace.id, endpointId: created.id, secret: current });
       return created;
     });
     secrets.set(endpoint.id, [current, previous]);
   }
 
   const during = new SecretBox(parseKeyring(`${newKey},${oldKey}`));
-  expect(await rotateEncryptionKey(db, during)).toEqual({ currentKeyId: "new", endpointsReencrypted: 2 });
-  expect(await rotateEncryptionKey(db, during)).toEqual({ currentKeyId: "new", endpointsReencrypted: 0 });
+  expect(await rotateEncryptionKey(db, { box: during })).toEqual({ currentKeyId: "new", endpointsReencrypted: 2 });
+  expect(await rotateEncryptionKey(db, { box: during })).toEqual({ currentKeyId: "new", endpointsReencrypted: 0 });
 
   const after = new SecretBox(parseKeyring(newKey));
   for (const workspace of workspaces) {

@@ -3,11 +3,18 @@ import { SecretBox } from "@hookloop/secrets";
 import { withWorkspace } from "../workspace/with-workspace";
 import { secretAssociatedData } from "./endpoint-secrets";
 
+export type RotateEncryptionKeyOptions = {
+  /** The keyring: its current key seals, any of its keys opens. */
+  box: SecretBox;
+};
+
 /**
  * Re-encrypts every stored signing secret under the keyring's current key, workspace by
- * workspace, so an old key can then be removed from ENCRYPTION_KEYS. Safe to run again.
+ * workspace, so an old key can then be removed from ENCRYPTION_KEYS. Safe to run again. Takes the
+ * client: it walks every workspace, each in a withWorkspace of its own.
  */
-export async function rotateEncryptionKey(db: Db, box: SecretBox) {
+export async function rotateEncryptionKey(db: Db, options: RotateEncryptionKeyOptions) {
+  const { box } = options;
   let reencrypted = 0;
   const workspaces = await db.workspace.findMany({ select: { id: true } });
   for (const { id: workspaceId } of workspaces) {

@@ -8,6 +8,8 @@ import { signedStripeRequest, stripeEvent } from "../stripe/sample-events";
 
 export type SendTestEventOptions = {
   workspaceId: string;
+  /** Opens the endpoint's signing secret. */
+  box: SecretBox;
   endpointId: string;
   eventType: string;
   /** Where ingest listens, as Stripe would reach it. */
@@ -18,10 +20,11 @@ export type SendTestEventOptions = {
 
 /**
  * Does what a marketer would do by hand in Stripe's dashboard: posts a realistic event, signed with
- * the endpoint's own secret, through the real ingest URL, then reports what became of it.
+ * the endpoint's own secret, through the real ingest URL, then reports what became of it. Takes the
+ * client: it waits on ingest and the worker between two short withWorkspace reads.
  */
-export async function sendTestEvent(db: Db, box: SecretBox, options: SendTestEventOptions) {
-  const { workspaceId, endpointId } = options;
+export async function sendTestEvent(db: Db, options: SendTestEventOptions) {
+  const { workspaceId, endpointId, box } = options;
   const endpoint = await withWorkspace(db, workspaceId, (tx) =>
     tx.endpoint.findFirst({ where: { id: endpointId, workspaceId } }),
   );

@@ -1,5 +1,5 @@
-import type { DbClient } from "@hookloop/db/client";
 import { NotFoundError } from "../errors";
+import type { WorkspaceTx } from "../workspace/with-workspace";
 
 export type SetEndpointEnabledOptions = { workspaceId: string; endpointId: string; enabled: boolean };
 
@@ -8,7 +8,7 @@ export type SetEndpointEnabledOptions = { workspaceId: string; endpointId: strin
  * Stripe keeps retrying each event (for up to three days) and delivers it once resumed. Ingest
  * notices within its endpoint cache's few seconds.
  */
-export async function setEndpointEnabled(tx: DbClient, options: SetEndpointEnabledOptions) {
+export async function setEndpointEnabled(tx: WorkspaceTx, options: SetEndpointEnabledOptions) {
   const { count } = await tx.endpoint.updateMany({
     where: { id: options.endpointId, workspaceId: options.workspaceId },
     data: { enabled: options.enabled },

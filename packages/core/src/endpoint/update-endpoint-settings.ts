@@ -1,6 +1,6 @@
-import type { DbClient } from "@hookloop/db/client";
 import { isSupportedEventType, triggerNameSchema } from "@hookloop/domain";
 import { InvalidInputError, NotFoundError } from "../errors";
+import type { WorkspaceTx } from "../workspace/with-workspace";
 
 export type UpdateEndpointSettingsOptions = {
   workspaceId: string;
@@ -18,7 +18,7 @@ export class EndpointSettingsError extends InvalidInputError {
 }
 
 /** Saves which events an endpoint accepts, their trigger names, and its contact rules. */
-export async function updateEndpointSettings(tx: DbClient, options: UpdateEndpointSettingsOptions) {
+export async function updateEndpointSettings(tx: WorkspaceTx, options: UpdateEndpointSettingsOptions) {
   const fieldErrors: Record<string, string> = {};
   const events = options.events.map(({ eventType, enabled, triggerName }) => {
     if (!isSupportedEventType(eventType)) throw new InvalidInputError(`${eventType} is not a Stripe event Hookloop handles.`);

@@ -9,11 +9,13 @@ const withTimeout = <T>(promise: Promise<T>, ms: number): Promise<T> =>
 
 const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
-/** Whether Postgres and Redis answer now, each within a second: "ok" or what went wrong. */
-export async function checkDependencies(deps: { db: Db; redis: Redis }): Promise<{ postgres: string; redis: string }> {
+export type CheckDependenciesOptions = { redis: Redis };
+
+/** Whether Postgres and Redis answer now, each within a second: "ok" or what went wrong. Reads no tenant data. */
+export async function checkDependencies(db: Db, options: CheckDependenciesOptions): Promise<{ postgres: string; redis: string }> {
   const [postgres, redis] = await Promise.allSettled([
-    withTimeout(deps.db.$queryRaw`SELECT 1`, 1_000),
-    withTimeout(deps.redis.ping(), 1_000),
+    withTimeout(db.$queryRaw`SELECT 1`, 1_000),
+    withTimeout(options.redis.ping(), 1_000),
   ]);
   return {
     postgres: postgres.status === "fulfilled" ? "ok" : describe(postgres.reason),

@@ -1,10 +1,10 @@
-import type { DbClient } from "@hookloop/db/client";
+import type { WorkspaceTx } from "../workspace/with-workspace";
 
 export type ListTriggerEventsOptions = { workspaceId: string; name?: string; contactId?: string; limit?: number };
 
 /** Newest first. */
-export async function listTriggerEvents(db: DbClient, options: ListTriggerEventsOptions) {
-  return db.triggerEvent.findMany({
+export async function listTriggerEvents(tx: WorkspaceTx, options: ListTriggerEventsOptions) {
+  return tx.triggerEvent.findMany({
     where: {
       workspaceId: options.workspaceId,
       ...(options.name ? { name: options.name } : {}),

@@ -14,6 +14,7 @@ function slugify(name: string): string {
   return `${base || "workspace"}-${randomBytes(3).toString("hex")}`;
 }
 
+/** Any client, not a WorkspaceTx: the workspace does not exist yet. */
 export async function createWorkspace(db: DbClient, options: CreateWorkspaceOptions) {
   const name = options.name.trim();
   if (!name) throw new InvalidInputError("Give the workspace a name.", "name");

@@ -38,7 +38,7 @@ export async function createEndpointAction(_state: FormState, form: FormData): P
   const parsed = endpointName.safeParse({ name: form.get("name") });
   if (!parsed.success) return { fieldErrors: fieldErrorsOf(parsed.error) };
   const endpoint = await inWorkspace((tx) =>
-    createEndpoint(tx, services().box, { workspaceId: workspace.id, name: parsed.data.name }),
+    createEndpoint(tx, { box: services().box, workspaceId: workspace.id, name: parsed.data.name }),
   );
   redirect(`/endpoints/${endpoint.id}`);
 }
@@ -49,7 +49,8 @@ export async function saveSecretAction(_state: FormState, form: FormData): Promi
   if (!id.success) return { error: "This endpoint does not exist in your workspace." };
   try {
     const saved = await inWorkspace((tx) =>
-      setEndpointSecret(tx, services().box, {
+      setEndpointSecret(tx, {
+        box: services().box,
         workspaceId: workspace.id,
         endpointId: id.data,
         secret: String(form.get("secret") ?? ""),
@@ -106,7 +107,8 @@ export async function sendTestEventAction(_state: TestEventState, form: FormData
   if (!id.success) return { error: "This endpoint does not exist in your workspace." };
   if (!eventType.success) return { fieldErrors: { eventType: "Choose one of the supported Stripe events." } };
   try {
-    const result = await sendTestEvent(services().db, services().box, {
+    const result = await sendTestEvent(services().db, {
+      box: services().box,
       workspaceId: workspace.id,
       endpointId: id.data,
       eventType: eventType.data,
@@ -128,7 +130,7 @@ export async function replayDeliveryAction(form: FormData) {
   if (!deliveryId.success) notFound();
   try {
     await inWorkspace((tx) =>
-      replayDelivery(tx, services().deliveries, { workspaceId: workspace.id, deliveryId: deliveryId.data }),
+      replayDelivery(tx, { queue: services().deliveries, workspaceId: workspace.id, deliveryId: deliveryId.data }),
     );
   } catch (error) {
     if (error instanceof NotFoundError) notFound();
