@@ -26,3 +26,7 @@ export * from "./endpoint/send-test-event";
 export * from "./delivery/get-delivery";
 export * from "./delivery/count-deliveries-by-day";
 export * from "./contact/get-contact";
+export * from "./trigger-event/list-trigger-event-names";
+export * from "./member/list-memberships";
+export * from "./member/list-members";
+export * from "./invitation/list-pending-invitations";
