@@ -3,7 +3,8 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     root: new URL("../../", import.meta.url).pathname,
-    include: ["tooling/faults/**/*.faults.ts", "tooling/faults/**/*.test.ts"],
+    // `npm run test:faults` only: these files are named *.faults.ts so `npm test` never runs them.
+    include: ["tooling/faults/*.faults.ts"],
     globalSetup: ["packages/testing/src/global-setup.ts"],
     testTimeout: 300_000,
     hookTimeout: 120_000,

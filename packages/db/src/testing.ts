@@ -62,6 +62,18 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   return { name, url, drop: () => dropDatabase(name) };
 }
 
+export type TestSqlConnection = pg.Client;
+
+/**
+ * A plain `pg` connection to a test database: as the URL's user (the owner), or switched to `role`
+ * the way `createDb` switches its pools, for tests that speak SQL to Postgres itself.
+ */
+export async function connectTestDatabase(url: string, options: { role?: string } = {}): Promise<TestSqlConnection> {
+  const client = new pg.Client({ connectionString: url, ...(options.role ? { options: `-c role=${options.role}` } : {}) });
+  await client.connect();
+  return client;
+}
+
 /** Every table holding a workspace's data (ARCHITECTURE.md, Tenancy): row-level security, forced, on each. */
 export const tenantTables = [
   "endpoint",

@@ -1,10 +1,16 @@
-// Two workspaces, A and B, each with endpoints, contacts, deliveries, trigger events, a Stripe
-// customer and an erasure. Every read and action the dashboard performs through @hookloop/core,
-// done as workspace B with workspace A's ids, finds nothing and changes nothing of A. Then the same
-// guarantee from the database itself: the hookloop_app role, row-level security and its policies.
+// Tenant isolation: no workspace reads or changes another's data. Two workspaces, A and B, each
+// with endpoints, contacts, deliveries, trigger events, a Stripe customer and an erasure. Every read
+// and action the dashboard performs through @hookloop/core, done as workspace B with workspace A's
+// ids, finds nothing and changes nothing of A. Then the same guarantee from the database itself:
+// the hookloop_app role, row-level security and its policies, as services and plain SQL meet them.
 import { randomUUID } from "node:crypto";
-import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
+import type { Db } from "@hookloop/db/client";
+import { connectTestDatabase, tenantTables, type TestSqlConnection } from "@hookloop/db/testing";
+import { supportedEventTypes } from "@hookloop/domain";
+import type { SecretBox } from "@hookloop/secrets";
+import { newTestSigningSecret, recordTestDelivery, stripeEvent } from "@hookloop/testing";
+import { test as baseTest } from "@hookloop/testing/fixtures";
 import {
   NotFoundError,
   applyDelivery,
@@ -25,29 +31,7 @@ import {
   updateEndpointSettings,
   withWorkspace,
   type WorkspaceTx,
-} from "@hookloop/core";
-import { createDb, type Db } from "@hookloop/db/client";
-import { tenantTables } from "@hookloop/db/testing";
-import { supportedEventTypes } from "@hookloop/domain";
-import { openQueue, type TypedQueue } from "@hookloop/queue";
-import { SecretBox, parseKeyring } from "@hookloop/secrets";
-import {
-  createTestEnvironment,
-  newTestSigningSecret,
-  recordTestDelivery,
-  stripeEvent,
-  type TestEnvironment,
-} from "@hookloop/testing";
-import { Redis } from "ioredis";
-
-let environment: TestEnvironment;
-/** The test's own view, as the database owner (a superuser: row-level security does not apply). */
-let db: Db;
-/** What the dashboard, ingest and worker connect as. */
-let appDb: Db;
-let box: SecretBox;
-let redis: Redis;
-let queue: TypedQueue<"deliveries">;
+} from "../index";
 
 type Tenant = {
   workspaceId: string;
@@ -59,10 +43,9 @@ type Tenant = {
   failedDeliveryId: string;
   triggerName: string;
 };
-let a: Tenant;
-let b: Tenant;
+type TenantKit = { db: Db; appDb: Db; box: SecretBox };
 
-async function makeTenant(name: string, prefix: string): Promise<Tenant> {
+async function makeTenant({ db, appDb, box }: TenantKit, name: string, prefix: string): Promise<Tenant> {
   const workspace = await createWorkspace(db, { name });
   const triggerName = `${prefix}Paid`;
   const endpoint = await withWorkspace(db, workspace.id, (tx) =>
@@ -107,66 +90,75 @@ async function makeTenant(name: string, prefix: string): Promise<Tenant> {
   };
 }
 
-beforeAll(async () => {
-  environment = await createTestEnvironment();
-  db = createDb({ connectionString: environment.databaseUrl, max: 4 });
-  appDb = createDb({ connectionString: environment.databaseUrl, max: 4, role: "hookloop_app" });
-  box = new SecretBox(parseKeyring(environment.encryptionKeys));
-  redis = new Redis(environment.redisUrl, { maxRetriesPerRequest: null });
-  queue = openQueue("deliveries", { connection: redis, prefix: environment.redisPrefix });
-  a = await makeTenant("Acme", "acme");
-  b = await makeTenant("Bolt", "bolt");
-});
-afterAll(async () => {
-  await queue?.close();
-  redis?.disconnect();
-  await appDb?.$disconnect();
-  await db?.$disconnect();
-  await environment?.cleanup();
-});
+type Rows = Record<string, unknown[]>;
 
-/** Every row workspace A has, in every tenant table and the outbox, as the owner sees them. */
-async function rowsOf(workspaceId: string) {
-  const rows: Record<string, unknown[]> = {};
-  for (const table of [...tenantTables, "delivery_outbox"]) {
-    const result = await db.$queryRawUnsafe<Array<{ row: Record<string, unknown> }>>(
-      `SELECT to_jsonb(t) AS row FROM "${table}" t WHERE workspace_id = $1 ORDER BY to_jsonb(t)::text`,
-      workspaceId,
-    );
-    rows[table] = result.map(({ row }) => row);
-  }
-  return rows;
-}
-
-const jobCount = async () =>
-  Object.values(await queue.queue.getJobCounts()).reduce((sum: number, count) => sum + Number(count), 0);
-
-/** As the dashboard does it: inside workspace B's transaction, through the hookloop_app role. */
-const asB = <T>(work: (tx: WorkspaceTx) => Promise<T>) => withWorkspace(appDb, b.workspaceId, work);
+const test = baseTest
+  /** Workspace A, the one B must not reach. */
+  .extend("a", { scope: "file" }, ({ db, appDb, box }) => makeTenant({ db, appDb, box }, "Acme", "acme"))
+  /** Workspace B, the one the dashboard acts as. */
+  .extend("b", { scope: "file" }, ({ db, appDb, box }) => makeTenant({ db, appDb, box }, "Bolt", "bolt"))
+  /** As the dashboard does it: inside workspace B's transaction, through the hookloop_app role. */
+  .extend("asB", { scope: "file" }, ({ appDb, b }) => <T>(work: (tx: WorkspaceTx) => Promise<T>) =>
+    withWorkspace(appDb, b.workspaceId, work),
+  )
+  // Each read twice: with B's workspace id, as the dashboard passes it, and with A's, as a bug in
+  // the dashboard might; row-level security must hide A either way.
+  .extend("workspaceIds", { scope: "file" }, ({ a, b }) => () => [
+    ["B's workspace id", b.workspaceId],
+    ["A's workspace id", a.workspaceId],
+  ])
+  /** Every row a workspace has, in every tenant table and the outbox, as the owner sees them. */
+  .extend("rowsOf", { scope: "file" }, ({ db }) => async (workspaceId: string) => {
+    const rows: Rows = {};
+    for (const table of [...tenantTables, "delivery_outbox"]) {
+      const result = await db.$queryRawUnsafe<Array<{ row: Record<string, unknown> }>>(
+        `SELECT to_jsonb(t) AS row FROM "${table}" t WHERE workspace_id = $1 ORDER BY to_jsonb(t)::text`,
+        workspaceId,
+      );
+      rows[table] = result.map(({ row }) => row);
+    }
+    return rows;
+  })
+  .extend("jobCount", { scope: "file" }, ({ queue }) => async () =>
+    Object.values(await queue.queue.getJobCounts()).reduce((sum: number, count) => sum + Number(count), 0),
+  )
+  /** A connection as hookloop_app, the way the services make theirs. */
+  .extend("asApp", { scope: "file" }, ({ environment }) => async <T>(work: (client: TestSqlConnection) => Promise<T>) => {
+    const client = await connectTestDatabase(environment.databaseUrl, { role: "hookloop_app" });
+    try {
+      return await work(client);
+    } finally {
+      await client.end();
+    }
+  })
+  /** Plain SQL connections for the whole file: as the owner, and as hookloop_app. */
+  .extend("ownerSql", { scope: "file" }, async ({ environment }, { onCleanup }) => {
+    const owner = await connectTestDatabase(environment.databaseUrl);
+    onCleanup(() => owner.end());
+    return owner;
+  })
+  .extend("appSql", { scope: "file" }, async ({ environment }, { onCleanup }) => {
+    const app = await connectTestDatabase(environment.databaseUrl, { role: "hookloop_app" });
+    onCleanup(() => app.end());
+    return app;
+  });
 
 describe("the dashboard's reads and actions, as workspace B with workspace A's ids", () => {
-  let before: Awaited<ReturnType<typeof rowsOf>>;
+  let before: Rows;
   let jobsBefore: number;
 
-  beforeAll(async () => {
+  test.beforeAll(async ({ a, rowsOf, jobCount }) => {
     before = await rowsOf(a.workspaceId);
     jobsBefore = await jobCount();
     // The set-up really gave A something in every table the checks below look at.
     for (const table of tenantTables) expect(before[table]!.length, table).toBeGreaterThan(0);
   });
-  afterAll(async () => {
+  test.afterAll(async ({ a, rowsOf, jobCount }) => {
     expect(await rowsOf(a.workspaceId)).toEqual(before);
     expect(await jobCount()).toBe(jobsBefore);
   });
 
-  // Each read twice: with B's workspace id, as the dashboard passes it, and with A's, as a bug in
-  // the dashboard might; row-level security must hide A either way.
-  const workspaceIds = () => [
-    ["B's workspace id", b.workspaceId],
-    ["A's workspace id", a.workspaceId],
-  ];
-
-  it("deliveries/[id]: getDelivery of A's delivery is not found", async () => {
+  test("deliveries/[id]: getDelivery of A's delivery is not found", async ({ a, asB, workspaceIds }) => {
     for (const [, workspaceId] of workspaceIds()) {
       await expect(asB((tx) => getDelivery(tx, { workspaceId: workspaceId!, deliveryId: a.deliveryId }))).rejects.toThrow(
         NotFoundError,
@@ -174,7 +166,7 @@ describe("the dashboard's reads and actions, as workspace B with workspace A's i
     }
   });
 
-  it("audience/[id]: getContact of A's contact is not found", async () => {
+  test("audience/[id]: getContact of A's contact is not found", async ({ a, asB, workspaceIds }) => {
     for (const [, workspaceId] of workspaceIds()) {
       await expect(asB((tx) => getContact(tx, { workspaceId: workspaceId!, contactId: a.contactId }))).rejects.toThrow(
         NotFoundError,
@@ -182,7 +174,12 @@ describe("the dashboard's reads and actions, as workspace B with workspace A's i
     }
   });
 
-  it("endpoints/[id]: getEndpoint, listDeliveries and countDeliveriesByDay of A's endpoint find nothing", async () => {
+  test("endpoints/[id]: getEndpoint, listDeliveries and countDeliveriesByDay of A's endpoint find nothing", async ({
+    a,
+    b,
+    asB,
+    workspaceIds,
+  }) => {
     for (const [, workspaceId] of workspaceIds()) {
       await expect(asB((tx) => getEndpoint(tx, { workspaceId: workspaceId!, endpointId: a.endpointId }))).rejects.toThrow(
         NotFoundError,
@@ -196,14 +193,14 @@ describe("the dashboard's reads and actions, as workspace B with workspace A's i
     expect(await asB((tx) => listDeliveries(tx, { workspaceId: b.workspaceId, endpointId: b.endpointId }))).not.toEqual([]);
   });
 
-  it("endpoints: listEndpoints shows B's endpoints only", async () => {
+  test("endpoints: listEndpoints shows B's endpoints only", async ({ a, b, asB }) => {
     expect((await asB((tx) => listEndpoints(tx, { workspaceId: b.workspaceId }))).map((endpoint) => endpoint.id)).toEqual([
       b.endpointId,
     ]);
     expect(await asB((tx) => listEndpoints(tx, { workspaceId: a.workspaceId }))).toEqual([]);
   });
 
-  it("audience and its CSV export: listContacts never lists A's contacts, whatever the search or cursor", async () => {
+  test("audience and its CSV export: listContacts never lists A's contacts, whatever the search or cursor", async ({ a, b, asB }) => {
     const listed = await asB((tx) => listContacts(tx, { workspaceId: b.workspaceId, after: a.contactId, limit: 500 }));
     expect(listed.contacts.map((contact) => contact.email)).toEqual([b.contactEmail]);
     expect((await asB((tx) => listContacts(tx, { workspaceId: b.workspaceId, search: a.contactEmail }))).contacts).toEqual([]);
@@ -211,7 +208,7 @@ describe("the dashboard's reads and actions, as workspace B with workspace A's i
     expect((await asB((tx) => listContacts(tx, { workspaceId: a.workspaceId, after: a.contactId }))).contacts).toEqual([]);
   });
 
-  it("events: listTriggerEvents and the name filter show B's trigger events only", async () => {
+  test("events: listTriggerEvents and the name filter show B's trigger events only", async ({ a, b, asB }) => {
     const byContact = await asB((tx) => listTriggerEvents(tx, { workspaceId: b.workspaceId, contactId: a.contactId }));
     expect(byContact).toEqual([]);
     const byName = await asB((tx) => listTriggerEvents(tx, { workspaceId: b.workspaceId, name: a.triggerName }));
@@ -224,7 +221,12 @@ describe("the dashboard's reads and actions, as workspace B with workspace A's i
     expect(names).toEqual([{ name: b.triggerName }]);
   });
 
-  it("saveSecretAction: setEndpointSecret on A's endpoint is not found and leaves its secret alone", async () => {
+  test("saveSecretAction: setEndpointSecret on A's endpoint is not found and leaves its secret alone", async ({
+    a,
+    asB,
+    box,
+    workspaceIds,
+  }) => {
     for (const [, workspaceId] of workspaceIds()) {
       await expect(
         asB((tx) =>
@@ -234,7 +236,11 @@ describe("the dashboard's reads and actions, as workspace B with workspace A's i
     }
   });
 
-  it("saveSettingsAction: updateEndpointSettings on A's endpoint is not found and changes none of its settings", async () => {
+  test("saveSettingsAction: updateEndpointSettings on A's endpoint is not found and changes none of its settings", async ({
+    a,
+    asB,
+    workspaceIds,
+  }) => {
     const events = supportedEventTypes.map((eventType) => ({ eventType, enabled: true, triggerName: "hijacked" }));
     for (const [, workspaceId] of workspaceIds()) {
       await expect(
@@ -251,7 +257,12 @@ describe("the dashboard's reads and actions, as workspace B with workspace A's i
     }
   });
 
-  it("replayDeliveryAction: replayDelivery of A's failed delivery is not found and queues nothing", async () => {
+  test("replayDeliveryAction: replayDelivery of A's failed delivery is not found and queues nothing", async ({
+    a,
+    asB,
+    queue,
+    workspaceIds,
+  }) => {
     for (const [, workspaceId] of workspaceIds()) {
       await expect(
         asB((tx) => replayDelivery(tx, { queue, workspaceId: workspaceId!, deliveryId: a.failedDeliveryId })),
@@ -260,7 +271,7 @@ describe("the dashboard's reads and actions, as workspace B with workspace A's i
     expect(await queue.queue.getJob(a.failedDeliveryId)).toBeUndefined();
   });
 
-  it("sendTestEventAction: sendTestEvent to A's endpoint is not found before anything is sent", async () => {
+  test("sendTestEventAction: sendTestEvent to A's endpoint is not found before anything is sent", async ({ a, b, appDb, box }) => {
     // An address nothing listens on: reaching it would fail with a TypeError, not NotFoundError.
     const ingestUrl = "http://127.0.0.1:9";
     await expect(
@@ -268,13 +279,13 @@ describe("the dashboard's reads and actions, as workspace B with workspace A's i
     ).rejects.toThrow(NotFoundError);
   });
 
-  it("createEndpointAction: B's transaction cannot create an endpoint in workspace A", async () => {
+  test("createEndpointAction: B's transaction cannot create an endpoint in workspace A", async ({ a, asB, box }) => {
     await expect(asB((tx) => createEndpoint(tx, { box, workspaceId: a.workspaceId, name: "Planted" }))).rejects.toThrow(
       /row-level security/,
     );
   });
 
-  it("erasure (the CLI's, through the same role): B erasing A's contact's email touches nothing of A", async () => {
+  test("erasure (the CLI's, through the same role): B erasing A's contact's email touches nothing of A", async ({ a, b, asB }) => {
     const audit = await asB((tx) =>
       eraseContact(tx, { workspaceId: b.workspaceId, email: a.contactEmail, requestedBy: "dpo@example.com" }),
     );
@@ -283,20 +294,10 @@ describe("the dashboard's reads and actions, as workspace B with workspace A's i
 });
 
 describe("row-level security in the database itself", () => {
-  /** A connection as hookloop_app, the way the services make theirs. */
-  async function asApp<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
-    const client = new pg.Client({ connectionString: environment.databaseUrl, options: "-c role=hookloop_app" });
-    await client.connect();
-    try {
-      return await work(client);
-    } finally {
-      await client.end();
-    }
-  }
-  const count = async (client: pg.Client, sql: string, values: unknown[] = []) =>
+  const count = async (client: TestSqlConnection, sql: string, values: unknown[] = []) =>
     Number((await client.query<{ count: string }>(sql, values)).rows[0]!.count);
   /** Runs `sql` in a savepoint and returns its error code (undefined when it succeeded). */
-  async function errorCodeOf(client: pg.Client, sql: string, values: unknown[] = []) {
+  async function errorCodeOf(client: TestSqlConnection, sql: string, values: unknown[] = []) {
     await client.query("SAVEPOINT attempt");
     try {
       await client.query(sql, values);
@@ -308,7 +309,7 @@ describe("row-level security in the database itself", () => {
     }
   }
 
-  it("hookloop_app is who the connection acts as, and it has no BYPASSRLS and is no superuser", async () => {
+  test("hookloop_app is who the connection acts as, and it has no BYPASSRLS and is no superuser", async ({ asApp }) => {
     await asApp(async (client) => {
       expect((await client.query("SELECT current_user")).rows[0]).toEqual({ current_user: "hookloop_app" });
       const role = await client.query("SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = 'hookloop_app'");
@@ -316,7 +317,9 @@ describe("row-level security in the database itself", () => {
     });
   });
 
-  it("every tenant table has row-level security enabled and forced; only the outbox and the auth tables go without", async () => {
+  test("every tenant table has row-level security enabled and forced; only the outbox and the auth tables go without", async ({
+    db,
+  }) => {
     const tables = await db.$queryRaw<Array<{ relname: string; relrowsecurity: boolean; relforcerowsecurity: boolean }>>`
       SELECT c.relname, c.relrowsecurity, c.relforcerowsecurity
       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -338,7 +341,7 @@ describe("row-level security in the database itself", () => {
     expect(unprotected.sort()).toEqual(["delivery_outbox", "invitation", "member"]);
   });
 
-  it("with no workspace named, hookloop_app reads no row of any tenant table", async () => {
+  test("with no workspace named, hookloop_app reads no row of any tenant table", async ({ asApp }) => {
     await asApp(async (client) => {
       for (const table of tenantTables) {
         expect(await count(client, `SELECT count(*) FROM "${table}"`), table).toBe(0);
@@ -351,7 +354,7 @@ describe("row-level security in the database itself", () => {
     });
   });
 
-  it("with workspace A named, hookloop_app reads exactly A's rows", async () => {
+  test("with workspace A named, hookloop_app reads exactly A's rows", async ({ a, asApp, db }) => {
     await asApp(async (client) => {
       await client.query("BEGIN");
       await client.query("SELECT set_config('app.workspace_id', $1, true)", [a.workspaceId]);
@@ -372,7 +375,12 @@ describe("row-level security in the database itself", () => {
     });
   });
 
-  it("with workspace A named, rows of B can be neither inserted, nor moved into B, nor touched", async () => {
+  test("with workspace A named, rows of B can be neither inserted, nor moved into B, nor touched", async ({
+    a,
+    b,
+    asApp,
+    rowsOf,
+  }) => {
     const before = { a: await rowsOf(a.workspaceId), b: await rowsOf(b.workspaceId) };
     await asApp(async (client) => {
       await client.query("BEGIN");
@@ -418,5 +426,80 @@ describe("row-level security in the database itself", () => {
       await client.query("ROLLBACK");
     });
     expect({ a: await rowsOf(a.workspaceId), b: await rowsOf(b.workspaceId) }).toEqual(before);
+  });
+});
+
+describe("row-level security, one SQL transaction at a time", () => {
+  // Two more workspaces, written in plain SQL as the owner; each check runs in a transaction of the
+  // hookloop_app connection that is rolled back, so none leaves anything behind.
+  test.beforeAll(async ({ ownerSql: owner }) => {
+    for (const ws of ["ws_a", "ws_b"]) {
+      await owner.query("INSERT INTO workspace (id, name, slug) VALUES ($1, $1, $1)", [ws]);
+      await owner.query("SELECT set_config('app.workspace_id', $1, false)", [ws]);
+      await owner.query("INSERT INTO endpoint (id, workspace_id, name, updated_at) VALUES ($1, $2, 'Stripe', now())", [
+        `ep_${ws}`,
+        ws,
+      ]);
+      await owner.query("INSERT INTO contact (workspace_id, email, source) VALUES ($1, 'ada@example.com', 'Stripe')", [ws]);
+    }
+    await owner.query("RESET app.workspace_id");
+  });
+
+  async function asWorkspace<T>(app: TestSqlConnection, workspaceId: string | null, run: () => Promise<T>): Promise<T> {
+    await app.query("BEGIN");
+    try {
+      if (workspaceId) await app.query("SELECT set_config('app.workspace_id', $1, true)", [workspaceId]);
+      return await run();
+    } finally {
+      await app.query("ROLLBACK");
+    }
+  }
+
+  test("is enabled and forced on every tenant table", async ({ ownerSql: owner }) => {
+    const { rows } = await owner.query<{ relname: string; relrowsecurity: boolean; relforcerowsecurity: boolean }>(
+      "SELECT relname, relrowsecurity, relforcerowsecurity FROM pg_class WHERE relname = ANY($1)",
+      [tenantTables],
+    );
+    expect(rows).toHaveLength(tenantTables.length);
+    for (const row of rows) expect(row, row.relname).toMatchObject({ relrowsecurity: true, relforcerowsecurity: true });
+  });
+
+  test("a transaction that names no workspace sees no tenant rows (a forgotten where leaks nothing)", async ({ appSql: app }) => {
+    await asWorkspace(app, null, async () => {
+      for (const table of tenantTables) {
+        expect((await app.query(`SELECT count(*)::int AS n FROM ${table}`)).rows[0].n, table).toBe(0);
+      }
+    });
+  });
+
+  test("a transaction sees only its own workspace's rows", async ({ appSql: app }) => {
+    await asWorkspace(app, "ws_a", async () => {
+      expect((await app.query("SELECT workspace_id FROM contact")).rows).toEqual([{ workspace_id: "ws_a" }]);
+      expect((await app.query("SELECT id FROM endpoint")).rows).toEqual([{ id: "ep_ws_a" }]);
+    });
+  });
+
+  test("cannot change or write another workspace's rows", async ({ ownerSql: owner, appSql: app }) => {
+    await asWorkspace(app, "ws_a", async () => {
+      const updated = await app.query("UPDATE contact SET first_name = 'Mallory' WHERE workspace_id = 'ws_b'");
+      expect(updated.rowCount).toBe(0);
+      const deleted = await app.query("DELETE FROM endpoint WHERE id = 'ep_ws_b'");
+      expect(deleted.rowCount).toBe(0);
+      await expect(
+        app.query("INSERT INTO contact (workspace_id, email, source) VALUES ('ws_b', 'eve@example.com', 'Stripe')"),
+      ).rejects.toThrow(/row-level security/);
+    });
+    const { rows } = await owner.query("SELECT first_name FROM contact WHERE workspace_id = 'ws_b'");
+    expect(rows).toEqual([{ first_name: null }]);
+  });
+
+  test("ingest reads only the endpoint its URL names", async ({ appSql: app }) => {
+    await asWorkspace(app, null, async () => {
+      const { rows } = await app.query("SELECT hookloop_ingest_endpoint('ep_ws_a') AS endpoint");
+      expect(rows[0].endpoint).toMatchObject({ id: "ep_ws_a", workspaceId: "ws_a" });
+      // …and after that lookup, still nothing else
+      expect((await app.query("SELECT id FROM endpoint")).rows).toEqual([{ id: "ep_ws_a" }]);
+      expect((await app.query("SELECT count(*)::int AS n FROM contact")).rows[0].n).toBe(0);
+    });
   });
 });
