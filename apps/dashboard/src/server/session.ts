@@ -1,7 +1,7 @@
 import "server-only";
 import { headers } from "next/headers";
 import { notFound, redirect } from "next/navigation";
-import { NotFoundError, withWorkspace, type WorkspaceTx } from "@hookloop/core";
+import { NotFoundError, listMemberships, withWorkspace, type WorkspaceTx } from "@hookloop/core";
 import { auth } from "./auth";
 import { services } from "./services";
 
@@ -22,11 +22,7 @@ export async function requireUser() {
  */
 export async function requireWorkspace() {
   const session = await requireUser();
-  const memberships = await services().db.member.findMany({
-    where: { userId: session.user.id },
-    orderBy: { createdAt: "asc" },
-    select: { role: true, workspace: { select: { id: true, name: true } } },
-  });
+  const memberships = await listMemberships(services().db, { userId: session.user.id });
   if (!memberships.length) redirect("/onboarding");
   const activeId = (session.session as { activeOrganizationId?: string | null }).activeOrganizationId;
   const active = memberships.find((membership) => membership.workspace.id === activeId) ?? memberships[0]!;

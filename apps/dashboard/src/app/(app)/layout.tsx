@@ -12,11 +12,9 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
       <nav className="sidebar" aria-label="Main">
         <div className="brand">Hookloop</div>
         <form action={switchWorkspace} aria-label="Switch workspace">
-          <label htmlFor="workspace-switcher" style={{ color: "#b9bccb", fontWeight: 500 }}>
-            Workspace
-          </label>
+          <label htmlFor="workspace-switcher">Workspace</label>
           <div className="row">
-            <select id="workspace-switcher" name="workspaceId" defaultValue={workspace.id} style={{ flex: 1 }}>
+            <select id="workspace-switcher" name="workspaceId" defaultValue={workspace.id} className="grow">
               {memberships.map((membership) => (
                 <option key={membership.workspace.id} value={membership.workspace.id}>
                   {membership.workspace.name}
@@ -34,8 +32,8 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
           <NavLink href="/events">Events</NavLink>
           <NavLink href="/settings">Settings</NavLink>
         </div>
-        <form action={signOut} style={{ marginTop: "auto" }}>
-          <p style={{ color: "#b9bccb", fontSize: "0.85rem", margin: "0 0 0.4rem" }}>{user.email}</p>
+        <form action={signOut} className="account">
+          <p>{user.email}</p>
           <button type="submit" className="secondary">
             Sign out
           </button>

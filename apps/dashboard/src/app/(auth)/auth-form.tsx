@@ -2,6 +2,7 @@
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
+import { ErrorMessage, Field, SubmitButton } from "@/components/form";
 import { authClient } from "@/lib/auth-client";
 
 /** Sign-in and sign-up talk to better-auth's own endpoints, where its rate limits apply. */
@@ -36,37 +37,23 @@ export function AuthForm({ mode }: { mode: "sign-in" | "sign-up" }) {
 
   return (
     <form onSubmit={submit} className="panel" aria-describedby={error ? "auth-error" : undefined}>
-      {mode === "sign-up" && (
-        <div className="field">
-          <label htmlFor="name">Your name</label>
-          <input id="name" name="name" type="text" autoComplete="name" required maxLength={100} />
-        </div>
-      )}
-      <div className="field">
-        <label htmlFor="email">Email</label>
-        <input id="email" name="email" type="email" autoComplete="email" required />
-      </div>
-      <div className="field">
-        <label htmlFor="password">Password</label>
-        <input
-          id="password"
-          name="password"
-          type="password"
-          autoComplete={mode === "sign-up" ? "new-password" : "current-password"}
-          required
-          minLength={mode === "sign-up" ? 10 : undefined}
-        />
-        {mode === "sign-up" && <p className="muted">At least 10 characters.</p>}
-      </div>
-      {error && (
-        <p id="auth-error" role="alert" className="error">
-          {error}
-        </p>
-      )}
+      {mode === "sign-up" && <Field id="name" label="Your name" name="name" type="text" autoComplete="name" required maxLength={100} />}
+      <Field id="email" label="Email" name="email" type="email" autoComplete="email" required />
+      <Field
+        id="password"
+        label="Password"
+        name="password"
+        type="password"
+        autoComplete={mode === "sign-up" ? "new-password" : "current-password"}
+        required
+        minLength={mode === "sign-up" ? 10 : undefined}
+        hint={mode === "sign-up" ? "At least 10 characters." : undefined}
+      />
+      <ErrorMessage id="auth-error">{error}</ErrorMessage>
       <div className="spread">
-        <button type="submit" disabled={pending}>
-          {pending ? "One moment…" : mode === "sign-up" ? "Create account" : "Sign in"}
-        </button>
+        <SubmitButton pending={pending} pendingLabel="One moment…">
+          {mode === "sign-up" ? "Create account" : "Sign in"}
+        </SubmitButton>
         {mode === "sign-up" ? <Link href="/sign-in">I have an account</Link> : <Link href="/sign-up">Create an account</Link>}
       </div>
     </form>

@@ -1,8 +1,9 @@
 import { redirect } from "next/navigation";
+import { listMemberships, listPendingInvitations } from "@hookloop/core";
 import { services } from "@/server/services";
 import { requireUser } from "@/server/session";
+import { CreateWorkspaceForm } from "../create-workspace-form";
 import { acceptInvitation } from "../workspace-actions";
-import { CreateWorkspaceForm } from "../name-form";
 
 export const dynamic = "force-dynamic";
 
@@ -10,13 +11,10 @@ export default async function OnboardingPage() {
   const session = await requireUser();
   const { db } = services();
   const [memberships, invitations] = await Promise.all([
-    db.member.count({ where: { userId: session.user.id } }),
-    db.invitation.findMany({
-      where: { email: session.user.email.toLowerCase(), status: "pending", expiresAt: { gt: new Date() } },
-      select: { id: true, workspace: { select: { name: true } } },
-    }),
+    listMemberships(db, { userId: session.user.id }),
+    listPendingInvitations(db, { email: session.user.email }),
   ]);
-  if (memberships > 0 && invitations.length === 0) redirect("/endpoints");
+  if (memberships.length > 0 && invitations.length === 0) redirect("/endpoints");
 
   return (
     <main className="auth">

@@ -21,11 +21,11 @@ export default async function AudiencePage({ searchParams }: { searchParams: Pro
           Export CSV
         </a>
       </div>
-      <form method="get" className="row" role="search" style={{ margin: "1rem 0" }}>
-        <label htmlFor="q" className="muted" style={{ margin: 0 }}>
+      <form method="get" className="row toolbar" role="search">
+        <label htmlFor="q" className="muted">
           Search
         </label>
-        <input id="q" name="q" type="search" defaultValue={q} placeholder="Email or name" style={{ flex: 1 }} />
+        <input id="q" name="q" type="search" defaultValue={q} placeholder="Email or name" className="grow" />
         <button type="submit">Search</button>
       </form>
       <div className="panel">

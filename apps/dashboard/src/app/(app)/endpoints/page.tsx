@@ -1,8 +1,8 @@
 import Link from "next/link";
 import { listEndpoints } from "@hookloop/core";
 import { requireWorkspace } from "@/server/session";
+import { NameForm } from "@/components/name-form";
 import { createEndpointAction } from "./actions";
-import { NameForm } from "../../name-form";
 
 export default async function EndpointsPage() {
   const { workspace, inWorkspace } = await requireWorkspace();

@@ -1,4 +1,4 @@
-import { listTriggerEvents } from "@hookloop/core";
+import { listTriggerEventNames, listTriggerEvents } from "@hookloop/core";
 import { triggerNameSchema } from "@hookloop/domain";
 import { requireWorkspace } from "@/server/session";
 import { TriggerEventsTable } from "../tables";
@@ -11,21 +11,19 @@ export default async function EventsPage({ searchParams }: { searchParams: Promi
     async (tx) =>
       [
         await listTriggerEvents(tx, { workspaceId: workspace.id, name, limit: 100 }),
-        await tx.triggerEvent.findMany({ distinct: ["name"], select: { name: true }, orderBy: { name: "asc" }, take: 100 }),
+        await listTriggerEventNames(tx, { workspaceId: workspace.id, limit: 100 }),
       ] as const,
   );
   return (
     <>
       <h1>Events</h1>
-      <form method="get" className="row" style={{ margin: "1rem 0" }}>
-        <label htmlFor="name" style={{ margin: 0 }}>
-          Trigger event
-        </label>
+      <form method="get" className="row toolbar">
+        <label htmlFor="name">Trigger event</label>
         <select id="name" name="name" defaultValue={name ?? ""}>
           <option value="">All</option>
           {names.map((entry) => (
-            <option key={entry.name} value={entry.name}>
-              {entry.name}
+            <option key={entry} value={entry}>
+              {entry}
             </option>
           ))}
         </select>

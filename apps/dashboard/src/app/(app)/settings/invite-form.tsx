@@ -1,27 +1,27 @@
 "use client";
-import { useFormAction } from "../../use-form-action";
-import type { FormState } from "../../form-state";
+import { Field, FormMessage, SubmitButton } from "@/components/form";
+import type { FormAction } from "@/components/form-state";
+import { useFormAction } from "@/components/use-form-action";
 
-export function InviteForm({ action }: { action: (state: FormState, form: FormData) => Promise<FormState> }) {
+export function InviteForm({ action }: { action: FormAction }) {
   const { state, pending, formProps } = useFormAction(action, { resetOnSuccess: true });
+  const error = state.fieldErrors?.email ?? state.error;
   return (
     <form {...formProps} className="panel">
       <h2>Invite a member</h2>
-      <div className="field">
-        <label htmlFor="invite-email">Email</label>
-        <input id="invite-email" name="email" type="email" required aria-describedby="invite-message" />
-      </div>
-      <div id="invite-message" aria-live="polite">
-        {(state.fieldErrors?.email ?? state.error) && (
-          <p className="error" role="alert">
-            {state.fieldErrors?.email ?? state.error}
-          </p>
-        )}
-        {state.ok && <p className="success">{state.message}</p>}
-      </div>
-      <button type="submit" disabled={pending}>
-        {pending ? "Inviting…" : "Invite"}
-      </button>
+      <Field
+        id="invite-email"
+        label="Email"
+        name="email"
+        type="email"
+        required
+        aria-invalid={Boolean(error)}
+        aria-describedby="invite-message"
+      />
+      <FormMessage id="invite-message" error={error} success={state.ok ? state.message : undefined} />
+      <SubmitButton pending={pending} pendingLabel="Inviting…">
+        Invite
+      </SubmitButton>
     </form>
   );
 }

@@ -1,16 +1,12 @@
-import { services } from "@/server/services";
+import { listMembers } from "@hookloop/core";
 import { requireWorkspace } from "@/server/session";
+import { CreateWorkspaceForm } from "../../create-workspace-form";
 import { inviteMember } from "../../workspace-actions";
-import { CreateWorkspaceForm } from "../../name-form";
 import { InviteForm } from "./invite-form";
 
 export default async function SettingsPage() {
-  const { workspace, role } = await requireWorkspace();
-  const members = await services().db.member.findMany({
-    where: { workspaceId: workspace.id },
-    select: { id: true, role: true, user: { select: { name: true, email: true } } },
-    orderBy: { createdAt: "asc" },
-  });
+  const { workspace, role, inWorkspace } = await requireWorkspace();
+  const members = await inWorkspace((tx) => listMembers(tx, { workspaceId: workspace.id }));
   return (
     <>
       <h1>Settings</h1>

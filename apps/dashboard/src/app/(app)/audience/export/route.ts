@@ -1,5 +1,4 @@
-import { listContacts, withWorkspace } from "@hookloop/core";
-import { services } from "@/server/services";
+import { listContacts } from "@hookloop/core";
 import { requireWorkspace } from "@/server/session";
 
 const csvCell = (value: unknown) => {
@@ -10,7 +9,7 @@ const csvCell = (value: unknown) => {
 
 /** Every contact of the workspace (matching the search, if any) as CSV, streamed page by page. */
 export async function GET(request: Request) {
-  const { workspace } = await requireWorkspace();
+  const { workspace, inWorkspace } = await requireWorkspace();
   const search = new URL(request.url).searchParams.get("q")?.slice(0, 200) || undefined;
   const encoder = new TextEncoder();
   const stream = new ReadableStream<Uint8Array>({
@@ -20,7 +19,7 @@ export async function GET(request: Request) {
       );
       let after: string | undefined;
       do {
-        const page = await withWorkspace(services().db, workspace.id, (tx) =>
+        const page = await inWorkspace((tx) =>
           listContacts(tx, { workspaceId: workspace.id, search, after, limit: 500 }),
         );
         const lines = page.contacts.map((contact) =>

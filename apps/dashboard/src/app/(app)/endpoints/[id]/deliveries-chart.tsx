@@ -5,8 +5,8 @@ type PerDay = { day: string; queued: number; processed: number; ignored: number;
 
 export function DeliveriesChart({ data }: { data: PerDay[] }) {
   return (
-    <figure style={{ margin: 0 }} aria-label="Deliveries per day by status, last 14 days">
-      <div style={{ width: "100%", height: 180 }}>
+    <figure className="chart" aria-label="Deliveries per day by status, last 14 days">
+      <div className="chart-area">
         <ResponsiveContainer>
           <BarChart data={data.map((row) => ({ ...row, day: row.day.slice(5) }))}>
             <CartesianGrid strokeDasharray="3 3" vertical={false} />

@@ -135,10 +135,8 @@ export default async function EndpointPage({
       <section className="panel" aria-labelledby="deliveries">
         <h2 id="deliveries">Deliveries</h2>
         <DeliveriesChart data={perDay} />
-        <form className="row" method="get" aria-label="Filter deliveries" style={{ margin: "1rem 0" }}>
-          <label htmlFor="filter-status" style={{ margin: 0 }}>
-            Status
-          </label>
+        <form className="row toolbar" method="get" aria-label="Filter deliveries">
+          <label htmlFor="filter-status">Status</label>
           <select id="filter-status" name="status" defaultValue={filter.status ?? ""}>
             <option value="">All</option>
             <option value="processed">Processed</option>
@@ -146,9 +144,7 @@ export default async function EndpointPage({
             <option value="ignored">Ignored</option>
             <option value="failed">Failed</option>
           </select>
-          <label htmlFor="filter-type" style={{ margin: 0 }}>
-            Type
-          </label>
+          <label htmlFor="filter-type">Type</label>
           <select id="filter-type" name="type" defaultValue={filter.type ?? ""}>
             <option value="">All</option>
             {supportedEventTypes.map((type) => (

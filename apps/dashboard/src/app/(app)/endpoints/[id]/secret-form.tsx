@@ -1,16 +1,9 @@
 "use client";
-import { useFormAction } from "../../../use-form-action";
-import type { FormState } from "../../../form-state";
+import { Field, FormMessage, SubmitButton } from "@/components/form";
+import type { FormAction } from "@/components/form-state";
+import { useFormAction } from "@/components/use-form-action";
 
-export function SecretForm({
-  action,
-  endpointId,
-  last4,
-}: {
-  action: (state: FormState, form: FormData) => Promise<FormState>;
-  endpointId: string;
-  last4: string | null;
-}) {
+export function SecretForm({ action, endpointId, last4 }: { action: FormAction; endpointId: string; last4: string | null }) {
   const { state, pending, formProps } = useFormAction(action, { resetOnSuccess: true });
   const error = state.fieldErrors?.secret ?? state.error;
   return (
@@ -25,29 +18,20 @@ export function SecretForm({
           "No signing secret yet: Hookloop refuses events until it can verify them."
         )}
       </p>
-      <div className="field">
-        <label htmlFor="secret">Signing secret</label>
-        <input
-          id="secret"
-          name="secret"
-          type="password"
-          autoComplete="off"
-          placeholder="whsec_…"
-          aria-invalid={Boolean(error)}
-          aria-describedby="secret-message"
-        />
-      </div>
-      <div id="secret-message" aria-live="polite">
-        {error && (
-          <p className="error" role="alert">
-            {error}
-          </p>
-        )}
-        {state.ok && <p className="success">{state.message}</p>}
-      </div>
-      <button type="submit" disabled={pending}>
-        {pending ? "Saving…" : last4 ? "Rotate secret" : "Save secret"}
-      </button>
+      <Field
+        id="secret"
+        label="Signing secret"
+        name="secret"
+        type="password"
+        autoComplete="off"
+        placeholder="whsec_…"
+        aria-invalid={Boolean(error)}
+        aria-describedby="secret-message"
+      />
+      <FormMessage id="secret-message" error={error} success={state.ok ? state.message : undefined} />
+      <SubmitButton pending={pending} pendingLabel="Saving…">
+        {last4 ? "Rotate secret" : "Save secret"}
+      </SubmitButton>
     </form>
   );
 }

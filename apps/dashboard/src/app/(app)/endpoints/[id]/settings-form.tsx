@@ -1,6 +1,7 @@
 "use client";
-import { useFormAction } from "../../../use-form-action";
-import type { FormState } from "../../../form-state";
+import { ErrorMessage, FormMessage, SubmitButton } from "@/components/form";
+import type { FormAction } from "@/components/form-state";
+import { useFormAction } from "@/components/use-form-action";
 
 type EventRow = { eventType: string; description: string; enabled: boolean; triggerName: string };
 
@@ -11,7 +12,7 @@ export function SettingsForm({
   onCustomerDeleted,
   syncNames,
 }: {
-  action: (state: FormState, form: FormData) => Promise<FormState>;
+  action: FormAction;
   endpointId: string;
   events: EventRow[];
   onCustomerDeleted: "delete" | "unsubscribe";
@@ -45,12 +46,10 @@ export function SettingsForm({
                   />
                 </td>
                 <td>
-                  <label htmlFor={`enabled-${id}`} style={{ margin: 0 }}>
+                  <label htmlFor={`enabled-${id}`}>
                     <code>{event.eventType}</code>
                   </label>
-                  <div className="muted" style={{ fontSize: "0.85rem" }}>
-                    {event.description}
-                  </div>
+                  <div className="muted small">{event.description}</div>
                 </td>
                 <td>
                   <input
@@ -63,43 +62,28 @@ export function SettingsForm({
                     placeholder="none"
                     maxLength={64}
                   />
-                  {error && (
-                    <p id={`trigger-error-${id}`} className="error" role="alert">
-                      {error}
-                    </p>
-                  )}
+                  <ErrorMessage id={`trigger-error-${id}`}>{error}</ErrorMessage>
                 </td>
               </tr>
             );
           })}
         </tbody>
       </table>
-      <div className="row" style={{ margin: "1rem 0" }}>
-        <label htmlFor="on-customer-deleted" style={{ margin: 0 }}>
-          When a customer is deleted in Stripe
-        </label>
+      <div className="row toolbar">
+        <label htmlFor="on-customer-deleted">When a customer is deleted in Stripe</label>
         <select id="on-customer-deleted" name="onCustomerDeleted" defaultValue={onCustomerDeleted}>
           <option value="unsubscribe">Unsubscribe the contact</option>
           <option value="delete">Delete the contact</option>
         </select>
       </div>
-      <div className="row" style={{ marginBottom: "1rem" }}>
+      <div className="row toolbar">
         <input type="checkbox" id="sync-names" name="syncNames" defaultChecked={syncNames} />
-        <label htmlFor="sync-names" style={{ margin: 0 }}>
-          Keep contacts' first and last names in sync with Stripe
-        </label>
+        <label htmlFor="sync-names">Keep contacts' first and last names in sync with Stripe</label>
       </div>
-      <div aria-live="polite">
-        {state.error && (
-          <p className="error" role="alert">
-            {state.error}
-          </p>
-        )}
-        {state.ok && <p className="success">{state.message}</p>}
-      </div>
-      <button type="submit" disabled={pending}>
-        {pending ? "Saving…" : "Save events"}
-      </button>
+      <FormMessage error={state.error} success={state.ok ? state.message : undefined} />
+      <SubmitButton pending={pending} pendingLabel="Saving…">
+        Save events
+      </SubmitButton>
     </form>
   );
 }

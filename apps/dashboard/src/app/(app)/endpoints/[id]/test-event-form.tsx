@@ -1,6 +1,8 @@
 "use client";
 import Link from "next/link";
-import { useFormAction } from "../../../use-form-action";
+import { ErrorMessage, SubmitButton } from "@/components/form";
+import type { FormAction } from "@/components/form-state";
+import { useFormAction } from "@/components/use-form-action";
 import type { TestEventState } from "../actions";
 
 export function TestEventForm({
@@ -9,7 +11,7 @@ export function TestEventForm({
   eventTypes,
   hasSecret,
 }: {
-  action: (state: TestEventState, form: FormData) => Promise<TestEventState>;
+  action: FormAction<TestEventState>;
   endpointId: string;
   eventTypes: readonly string[];
   hasSecret: boolean;
@@ -20,9 +22,7 @@ export function TestEventForm({
     <form {...formProps}>
       <input type="hidden" name="endpointId" value={endpointId} />
       <div className="row">
-        <label htmlFor="test-event-type" style={{ margin: 0 }}>
-          Event
-        </label>
+        <label htmlFor="test-event-type">Event</label>
         <select id="test-event-type" name="eventType" defaultValue="invoice.paid">
           {eventTypes.map((type) => (
             <option key={type} value={type}>
@@ -30,19 +30,15 @@ export function TestEventForm({
             </option>
           ))}
         </select>
-        <button type="submit" disabled={pending || !hasSecret}>
-          {pending ? "Sending…" : "Send test event"}
-        </button>
+        <SubmitButton pending={pending} pendingLabel="Sending…" disabled={!hasSecret}>
+          Send test event
+        </SubmitButton>
       </div>
       {!hasSecret && <p className="muted">Paste the signing secret first: the test event is signed with it.</p>}
       <div aria-live="polite" data-testid="test-event-result">
-        {state.error && (
-          <p className="error" role="alert">
-            {state.error}
-          </p>
-        )}
+        <ErrorMessage>{state.error}</ErrorMessage>
         {result && (
-          <div className="notice" style={{ marginTop: "1rem" }}>
+          <div className="notice test-result">
             <p>
               Ingest answered <strong>{result.httpStatus}</strong> for <code>{result.eventType}</code>.
             </p>
