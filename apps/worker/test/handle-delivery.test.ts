@@ -1,26 +1,12 @@
 import { pino } from "pino";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { expect } from "vitest";
 import { createEndpoint, createWorkspace, withWorkspace } from "@hookloop/core";
-import { createDb, type Db } from "@hookloop/db/client";
-import { SecretBox, parseKeyring } from "@hookloop/secrets";
-import { createTestEnvironment, recordTestDelivery, stripeEvent, type TestEnvironment } from "@hookloop/testing";
+import { recordTestDelivery, stripeEvent } from "@hookloop/testing";
+import { test } from "@hookloop/testing/fixtures";
 import { createDeliveryHandler } from "../src/handle-delivery";
 
-let environment: TestEnvironment;
-let db: Db;
-
-beforeAll(async () => {
-  environment = await createTestEnvironment();
-  db = createDb({ connectionString: environment.databaseUrl, max: 2 });
-});
-afterAll(async () => {
-  await db.$disconnect();
-  await environment.cleanup();
-});
-
-it("retries an event it cannot place yet, and on the last attempt fails its delivery with the reason", async () => {
+test("retries an event it cannot place yet, and on the last attempt fails its delivery with the reason", async ({ db, box }) => {
   const workspace = await createWorkspace(db, { name: "Acme" });
-  const box = new SecretBox(parseKeyring(environment.encryptionKeys));
   const endpoint = await withWorkspace(db, workspace.id, (tx) =>
     createEndpoint(tx, {
       box,

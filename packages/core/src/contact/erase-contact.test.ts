@@ -1,31 +1,18 @@
-import { afterAll, beforeAll, expect, it } from "vitest";
-import { createDb, type Db } from "@hookloop/db/client";
-import { SecretBox, parseKeyring } from "@hookloop/secrets";
-import { createTestEnvironment, recordTestDelivery, stripeEvent, type TestEnvironment } from "@hookloop/testing";
+import { expect } from "vitest";
+import { recordTestDelivery, stripeEvent } from "@hookloop/testing";
+import { test } from "@hookloop/testing/fixtures";
 import { applyDelivery } from "../delivery/apply-delivery";
 import { createEndpoint } from "../endpoint/create-endpoint";
 import { createWorkspace } from "../workspace/create-workspace";
 import { withWorkspace } from "../workspace/with-workspace";
 import { eraseContact } from "./erase-contact";
 
-let environment: TestEnvironment;
-let db: Db;
-let appDb: Db;
-
-beforeAll(async () => {
-  environment = await createTestEnvironment();
-  db = createDb({ connectionString: environment.databaseUrl, max: 4 });
-  appDb = createDb({ connectionString: environment.databaseUrl, max: 4, role: "hookloop_app" });
-});
-afterAll(async () => {
-  await db.$disconnect();
-  await appDb.$disconnect();
-  await environment.cleanup();
-});
-
-it("erasing a contact removes it, its events and payloads, keeps an audit record, and no old event brings it back", async () => {
+test("erasing a contact removes it, its events and payloads, keeps an audit record, and no old event brings it back", async ({
+  db,
+  appDb,
+  box,
+}) => {
   const workspace = await createWorkspace(db, { name: "Acme" });
-  const box = new SecretBox(parseKeyring(environment.encryptionKeys));
   const endpoint = await withWorkspace(db, workspace.id, (tx) =>
     createEndpoint(tx, {
       box,
@@ -79,7 +66,7 @@ it("erasing a contact removes it, its events and payloads, keeps an audit record
   expect(await db.triggerEvent.count({ where: { workspaceId: workspace.id } })).toBe(1);
 });
 
-it("explains an erasure request without an email", async () => {
+test("explains an erasure request without an email", async ({ db, appDb }) => {
   const workspace = await createWorkspace(db, { name: "Acme" });
   await expect(
     withWorkspace(appDb, workspace.id, (tx) => eraseContact(tx, { workspaceId: workspace.id, email: "nope", requestedBy: "x" })),

@@ -1,37 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createDb, type Db } from "@hookloop/db/client";
-import { SecretBox, parseKeyring } from "@hookloop/secrets";
-import {
-  createTestEnvironment,
-  recordTestDelivery,
-  stripeEvent,
-  type FixtureOptions,
-  type TestEnvironment,
-} from "@hookloop/testing";
+import { describe, expect } from "vitest";
+import type { Db } from "@hookloop/db/client";
+import type { SecretBox } from "@hookloop/secrets";
+import { recordTestDelivery, stripeEvent, type FixtureOptions } from "@hookloop/testing";
+import { test as baseTest } from "@hookloop/testing/fixtures";
 import { createEndpoint } from "../endpoint/create-endpoint";
 import { createWorkspace } from "../workspace/create-workspace";
 import { withWorkspace } from "../workspace/with-workspace";
 import { ContactNotResolvableError, applyDelivery } from "./apply-delivery";
-
-let environment: TestEnvironment;
-let db: Db;
-/** What the worker connects as: row-level security applies. */
-let appDb: Db;
-let box: SecretBox;
-
-beforeAll(async () => {
-  environment = await createTestEnvironment();
-  db = createDb({ connectionString: environment.databaseUrl, max: 4 });
-  // Fifty deliveries at once share 20 connections: on a busy machine the wait for one can pass the
-  // 2 s a service allows, which would fail a job for the machine's sake, not the code's.
-  appDb = createDb({ connectionString: environment.databaseUrl, max: 20, role: "hookloop_app", connectionTimeoutMs: 30_000 });
-  box = new SecretBox(parseKeyring(environment.encryptionKeys));
-});
-afterAll(async () => {
-  await db.$disconnect();
-  await appDb.$disconnect();
-  await environment.cleanup();
-});
 
 const allEvents = [
   { eventType: "customer.created", triggerName: "customerCreated" },
@@ -42,7 +17,11 @@ const allEvents = [
   { eventType: "checkout.session.completed", triggerName: "checkoutCompleted" },
 ];
 
-async function newWorkspace(options: { onCustomerDeleted?: "delete" | "unsubscribe"; syncNames?: boolean } = {}) {
+type Kit = { db: Db; appDb: Db; box: SecretBox };
+type WorkspaceOptions = { onCustomerDeleted?: "delete" | "unsubscribe"; syncNames?: boolean };
+
+/** A workspace with an endpoint taking every event type; `appDb` applies, as the worker does (row-level security). */
+async function newWorkspace({ db, appDb, box }: Kit, options: WorkspaceOptions = {}) {
   const workspace = await createWorkspace(db, { name: "Acme" });
   const endpoint = await withWorkspace(db, workspace.id, (tx) =>
     createEndpoint(tx, { box, workspaceId: workspace.id, name: "Stripe", enable: allEvents, ...options }),
@@ -59,8 +38,22 @@ async function newWorkspace(options: { onCustomerDeleted?: "delete" | "unsubscri
   return { workspace, endpoint, deliver, contacts, triggers };
 }
 
+const test = baseTest
+  // Fifty deliveries at once share 20 connections: on a busy machine the wait for one can pass the
+  // 2 s a service allows, which would fail a job for the machine's sake, not the code's.
+  .override("pools", { db: { max: 4 }, appDb: { max: 20, connectionTimeoutMs: 30_000 } })
+  .extend(
+    "newWorkspace",
+    ({ db, appDb, box }) =>
+      (options?: WorkspaceOptions) =>
+        newWorkspace({ db, appDb, box }, options),
+  );
+
 describe("contacts from Stripe events", () => {
-  it("an invoice for a new customer creates the contact and fires its trigger with useful properties", async () => {
+  test("an invoice for a new customer creates the contact and fires its trigger with useful properties", async ({
+    newWorkspace,
+    db,
+  }) => {
     const w = await newWorkspace();
     const { event, delivery, apply } = await w.deliver("invoice.paid", {
       customerId: "cus_ada",
@@ -98,7 +91,7 @@ describe("contacts from Stripe events", () => {
     });
   });
 
-  it("matches an existing contact by email, whatever its case", async () => {
+  test("matches an existing contact by email, whatever its case", async ({ newWorkspace }) => {
     const w = await newWorkspace();
     await (await w.deliver("checkout.session.completed", { customerId: null, email: "grace@example.com" })).apply();
     const second = await w.deliver("invoice.paid", { customerId: "cus_grace", email: "GRACE@example.com" });
@@ -108,7 +101,7 @@ describe("contacts from Stripe events", () => {
     expect(contacts[0]!.stripeCustomerId).toBe("cus_grace");
   });
 
-  it("takes email and name from a checkout session's customer_details", async () => {
+  test("takes email and name from a checkout session's customer_details", async ({ newWorkspace }) => {
     const w = await newWorkspace();
     await (
       await w.deliver("checkout.session.completed", { customerId: "cus_1", email: "buyer@example.com", name: "Alan Turing" })
@@ -117,13 +110,13 @@ describe("contacts from Stripe events", () => {
     expect((await w.triggers())[0]).toMatchObject({ name: "checkoutCompleted" });
   });
 
-  it("leaves names alone when the endpoint does not sync them", async () => {
+  test("leaves names alone when the endpoint does not sync them", async ({ newWorkspace }) => {
     const w = await newWorkspace({ syncNames: false });
     await (await w.deliver("customer.created", { customerId: "cus_1", email: "a@example.com", name: "Ada Lovelace" })).apply();
     expect(await w.contacts()).toMatchObject([{ email: "a@example.com", firstName: null, lastName: null }]);
   });
 
-  it("finds the contact through the customer id when an invoice carries no email", async () => {
+  test("finds the contact through the customer id when an invoice carries no email", async ({ newWorkspace }) => {
     const w = await newWorkspace();
     await (await w.deliver("customer.created", { customerId: "cus_1", email: "a@example.com" })).apply();
     await (await w.deliver("invoice.paid", { customerId: "cus_1", email: null })).apply();
@@ -131,7 +124,7 @@ describe("contacts from Stripe events", () => {
     expect((await w.triggers()).map((trigger) => trigger.name).sort()).toEqual(["customerCreated", "successfulPayment"]);
   });
 
-  it("cannot place an event with no email and an unknown customer, and says why", async () => {
+  test("cannot place an event with no email and an unknown customer, and says why", async ({ newWorkspace, db }) => {
     const w = await newWorkspace();
     const { apply, delivery } = await w.deliver("invoice.paid", { customerId: "cus_unknown", email: null });
     await expect(apply()).rejects.toThrow(ContactNotResolvableError);
@@ -143,7 +136,7 @@ describe("contacts from Stripe events", () => {
     expect((await w.contacts()).map((contact) => contact.email)).toEqual(["late@example.com"]);
   });
 
-  it("fails an event whose object is unusable, at once and with the reason", async () => {
+  test("fails an event whose object is unusable, at once and with the reason", async ({ newWorkspace, db }) => {
     const w = await newWorkspace();
     const { apply, delivery } = await w.deliver("customer.created");
     await db.delivery.update({
@@ -156,7 +149,7 @@ describe("contacts from Stripe events", () => {
 });
 
 describe("exactly once", () => {
-  it("a delivery applied twice changes the contact and fires its trigger once", async () => {
+  test("a delivery applied twice changes the contact and fires its trigger once", async ({ newWorkspace }) => {
     const w = await newWorkspace();
     const { apply } = await w.deliver("invoice.paid", { customerId: "cus_1", email: "a@example.com" });
     expect((await apply()).status).toBe("processed");
@@ -164,7 +157,11 @@ describe("exactly once", () => {
     expect(await w.triggers()).toHaveLength(1);
   });
 
-  it("the same Stripe event received by two endpoints of one workspace fires its trigger once", async () => {
+  test("the same Stripe event received by two endpoints of one workspace fires its trigger once", async ({
+    newWorkspace,
+    db,
+    box,
+  }) => {
     const w = await newWorkspace();
     const second = await withWorkspace(db, w.workspace.id, (tx) =>
       createEndpoint(tx, { box, workspaceId: w.workspace.id, name: "Second", enable: allEvents }),
@@ -181,7 +178,11 @@ describe("exactly once", () => {
     expect(await w.contacts()).toHaveLength(1);
   });
 
-  it("the same Stripe event through a second endpoint that maps it to another trigger fires both, once each", async () => {
+  test("the same Stripe event through a second endpoint that maps it to another trigger fires both, once each", async ({
+    newWorkspace,
+    db,
+    box,
+  }) => {
     const w = await newWorkspace();
     const second = await withWorkspace(db, w.workspace.id, (tx) =>
       createEndpoint(tx, {
@@ -203,7 +204,7 @@ describe("exactly once", () => {
     expect((await w.triggers()).map((trigger) => trigger.name).sort()).toEqual(["paidAgain", "successfulPayment"]);
   });
 
-  it("fifty concurrent deliveries for one email make one contact and fifty processed deliveries", async () => {
+  test("fifty concurrent deliveries for one email make one contact and fifty processed deliveries", async ({ newWorkspace }) => {
     const w = await newWorkspace();
     const deliveries = await Promise.all(
       Array.from({ length: 50 }, (_, index) =>
@@ -221,7 +222,7 @@ describe("exactly once", () => {
 });
 
 describe("ordering", () => {
-  it("an older customer event arriving late does not overwrite a newer one", async () => {
+  test("an older customer event arriving late does not overwrite a newer one", async ({ newWorkspace }) => {
     const w = await newWorkspace();
     const created = await w.deliver("customer.created", { customerId: "cus_1", email: "a@example.com", name: "Old Name" });
     const updated = await w.deliver("customer.updated", { customerId: "cus_1", email: "a@example.com", name: "New Name" });
@@ -232,7 +233,7 @@ describe("ordering", () => {
     expect((await w.triggers()).map((trigger) => trigger.name)).toEqual(["customerCreated"]);
   });
 
-  it("two events created in the same second are ordered by event id", async () => {
+  test("two events created in the same second are ordered by event id", async ({ newWorkspace }) => {
     const w = await newWorkspace();
     const a = await w.deliver("customer.updated", {
       id: "evt_A",
@@ -253,7 +254,7 @@ describe("ordering", () => {
     expect(await w.contacts()).toMatchObject([{ firstName: "From", lastName: "B" }]);
   });
 
-  it("a customer.updated with a new email moves the contact to it", async () => {
+  test("a customer.updated with a new email moves the contact to it", async ({ newWorkspace }) => {
     const w = await newWorkspace();
     await (await w.deliver("customer.created", { customerId: "cus_1", email: "old@example.com" })).apply();
     const [before] = await w.contacts();
@@ -262,7 +263,7 @@ describe("ordering", () => {
     expect(await w.contacts()).toMatchObject([{ id: before!.id, email: "new@example.com" }]);
   });
 
-  it("the email change arriving before the creation ends with the new email only", async () => {
+  test("the email change arriving before the creation ends with the new email only", async ({ newWorkspace }) => {
     const w = await newWorkspace();
     const created = await w.deliver("customer.created", { customerId: "cus_1", email: "old@example.com" });
     const updated = await w.deliver("customer.updated", { customerId: "cus_1", email: "new@example.com" });
@@ -271,7 +272,7 @@ describe("ordering", () => {
     expect((await w.contacts()).map((contact) => contact.email)).toEqual(["new@example.com"]);
   });
 
-  it("an invoice's older email snapshot does not move a known customer's contact", async () => {
+  test("an invoice's older email snapshot does not move a known customer's contact", async ({ newWorkspace }) => {
     const w = await newWorkspace();
     await (await w.deliver("customer.created", { customerId: "cus_1", email: "current@example.com" })).apply();
     await (await w.deliver("invoice.paid", { customerId: "cus_1", email: "snapshot@example.com" })).apply();
@@ -280,7 +281,9 @@ describe("ordering", () => {
 });
 
 describe("customer.deleted", () => {
-  it("deletes the contact when the endpoint says delete, and a late update does not bring it back", async () => {
+  test("deletes the contact when the endpoint says delete, and a late update does not bring it back", async ({
+    newWorkspace,
+  }) => {
     const w = await newWorkspace({ onCustomerDeleted: "delete" });
     const created = await w.deliver("customer.created", { customerId: "cus_1", email: "a@example.com" });
     const updated = await w.deliver("customer.updated", { customerId: "cus_1", email: "a@example.com", name: "Late Update" });
@@ -292,14 +295,14 @@ describe("customer.deleted", () => {
     expect(await w.contacts()).toHaveLength(0);
   });
 
-  it("unsubscribes the contact when the endpoint says unsubscribe", async () => {
+  test("unsubscribes the contact when the endpoint says unsubscribe", async ({ newWorkspace }) => {
     const w = await newWorkspace({ onCustomerDeleted: "unsubscribe" });
     await (await w.deliver("customer.created", { customerId: "cus_1", email: "a@example.com" })).apply();
     await (await w.deliver("customer.deleted", { customerId: "cus_1", email: "a@example.com" })).apply();
     expect(await w.contacts()).toMatchObject([{ email: "a@example.com", subscribed: false }]);
   });
 
-  it("arriving before the customer's creation still wins", async () => {
+  test("arriving before the customer's creation still wins", async ({ newWorkspace }) => {
     const w = await newWorkspace({ onCustomerDeleted: "delete" });
     const created = await w.deliver("customer.created", { customerId: "cus_1", email: "a@example.com" });
     const deleted = await w.deliver("customer.deleted", { customerId: "cus_1", email: "a@example.com" });
@@ -308,7 +311,9 @@ describe("customer.deleted", () => {
     expect(await w.contacts()).toHaveLength(0);
   });
 
-  it("with unsubscribe, arriving before the customer's first events leaves the unsubscribed contact they make", async () => {
+  test("with unsubscribe, arriving before the customer's first events leaves the unsubscribed contact they make", async ({
+    newWorkspace,
+  }) => {
     const w = await newWorkspace({ onCustomerDeleted: "unsubscribe" });
     const created = await w.deliver("customer.created", { customerId: "cus_1", email: "a@example.com", name: "Ada Lovelace" });
     const paid = await w.deliver("invoice.paid", { customerId: "cus_1", email: "a@example.com" });
@@ -322,7 +327,7 @@ describe("customer.deleted", () => {
     expect((await w.triggers()).map((trigger) => trigger.name).sort()).toEqual(["customerCreated", "successfulPayment"]);
   });
 
-  it("keeps a contact that another live Stripe customer still holds", async () => {
+  test("keeps a contact that another live Stripe customer still holds", async ({ newWorkspace }) => {
     const w = await newWorkspace({ onCustomerDeleted: "delete" });
     await (await w.deliver("customer.created", { customerId: "cus_1", email: "shared@example.com" })).apply();
     await (await w.deliver("customer.created", { customerId: "cus_2", email: "shared@example.com" })).apply();
@@ -333,7 +338,9 @@ describe("customer.deleted", () => {
     expect(await w.contacts()).toHaveLength(0);
   });
 
-  it("a contact two customers share takes the name of the newest customer event, whatever order they arrive in", async () => {
+  test("a contact two customers share takes the name of the newest customer event, whatever order they arrive in", async ({
+    newWorkspace,
+  }) => {
     const w = await newWorkspace();
     const older = await w.deliver("customer.created", { customerId: "cus_1", email: "shared@example.com", name: "Ada Lovelace" });
     const newer = await w.deliver("customer.created", { customerId: "cus_2", email: "shared@example.com", name: "Ada King" });
@@ -342,7 +349,9 @@ describe("customer.deleted", () => {
     expect(await w.contacts()).toMatchObject([{ email: "shared@example.com", firstName: "Ada", lastName: "King" }]);
   });
 
-  it("a shared contact deleted before the other customer's first event arrives keeps that event's trigger", async () => {
+  test("a shared contact deleted before the other customer's first event arrives keeps that event's trigger", async ({
+    newWorkspace,
+  }) => {
     const w = await newWorkspace({ onCustomerDeleted: "delete" });
     const first = await w.deliver("customer.created", { customerId: "cus_1", email: "shared@example.com" });
     const second = await w.deliver("customer.created", { customerId: "cus_2", email: "shared@example.com" });
@@ -356,7 +365,9 @@ describe("customer.deleted", () => {
     expect((await w.triggers()).map((trigger) => trigger.stripeEventId).sort()).toEqual([first.event.id, second.event.id].sort());
   });
 
-  it("with unsubscribe, an update made before the deletion but delivered after it is still applied", async () => {
+  test("with unsubscribe, an update made before the deletion but delivered after it is still applied", async ({
+    newWorkspace,
+  }) => {
     const w = await newWorkspace({ onCustomerDeleted: "unsubscribe" });
     const created = await w.deliver("customer.created", { customerId: "cus_1", email: "a@example.com", name: "Ada Lovelace" });
     const updated = await w.deliver("customer.updated", { customerId: "cus_1", email: "a@example.com", name: "Ada King" });
@@ -367,7 +378,7 @@ describe("customer.deleted", () => {
     expect(await w.contacts()).toMatchObject([{ email: "a@example.com", firstName: "Ada", lastName: "King", subscribed: false }]);
   });
 
-  it("a contact two customers share keeps its email when one of them moves to another", async () => {
+  test("a contact two customers share keeps its email when one of them moves to another", async ({ newWorkspace }) => {
     const w = await newWorkspace();
     await (
       await w.deliver("customer.created", { customerId: "cus_1", email: "shared@example.com", name: "Ada Lovelace" })

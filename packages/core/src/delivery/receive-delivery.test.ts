@@ -1,53 +1,32 @@
 // Ingest's record step under concurrency: requests arriving together are recorded in shared
 // statements, and each must still get the answer it would have got alone.
-import { afterAll, beforeAll, expect, it } from "vitest";
-import { Redis } from "ioredis";
-import { createDb, type Db } from "@hookloop/db/client";
-import { openQueue, type TypedQueue } from "@hookloop/queue";
-import { SecretBox, parseKeyring } from "@hookloop/secrets";
-import {
-  createTestEnvironment,
-  newTestSigningSecret,
-  signedStripeRequest,
-  stripeEvent,
-  type TestEnvironment,
-} from "@hookloop/testing";
+import { expect } from "vitest";
+import type { Db } from "@hookloop/db/client";
+import type { SecretBox } from "@hookloop/secrets";
+import { newTestSigningSecret, signedStripeRequest, stripeEvent } from "@hookloop/testing";
+import { test as baseTest } from "@hookloop/testing/fixtures";
 import { createEndpoint } from "../endpoint/create-endpoint";
 import { createWorkspace } from "../workspace/create-workspace";
 import { withWorkspace } from "../workspace/with-workspace";
 import { createEndpointCache } from "./endpoint-cache";
 import { createDeliveryReceiver, type DeliveryReceiver } from "./receive-delivery";
 
-let environment: TestEnvironment;
-let db: Db;
-/** What ingest connects as: row-level security applies. */
-let appDb: Db;
-let redis: Redis;
-let queue: TypedQueue<"deliveries">;
-let box: SecretBox;
-let receive: DeliveryReceiver;
+const test = baseTest
+  /** Ingest's receiver, for the whole file: it connects as ingest does (`appDb`, row-level security) and caches endpoints. */
+  .extend("receive", { scope: "file" }, ({ appDb, box, queue }): DeliveryReceiver =>
+    createDeliveryReceiver(appDb, {
+      endpoints: createEndpointCache(appDb, { box }),
+      queue,
+    }),
+  )
+  .extend(
+    "newEndpoint",
+    ({ db, box, receive }) =>
+      () =>
+        newEndpoint({ db, box, receive }),
+  );
 
-beforeAll(async () => {
-  environment = await createTestEnvironment();
-  db = createDb({ connectionString: environment.databaseUrl, max: 2 });
-  appDb = createDb({ connectionString: environment.databaseUrl, max: 8, role: "hookloop_app" });
-  redis = new Redis(environment.redisUrl);
-  queue = openQueue("deliveries", { connection: redis, prefix: environment.redisPrefix });
-  box = new SecretBox(parseKeyring(environment.encryptionKeys));
-  receive = createDeliveryReceiver(appDb, {
-    endpoints: createEndpointCache(appDb, { box }),
-    queue,
-  });
-});
-afterAll(async () => {
-  await queue.queue.close();
-  redis.disconnect();
-  await db.$disconnect();
-  await appDb.$disconnect();
-  await environment.cleanup();
-});
-
-async function newEndpoint() {
+async function newEndpoint({ db, box, receive }: { db: Db; box: SecretBox; receive: DeliveryReceiver }) {
   const workspace = await createWorkspace(db, { name: "Acme" });
   const secret = newTestSigningSecret();
   const endpoint = await withWorkspace(db, workspace.id, (tx) =>
@@ -66,7 +45,10 @@ async function newEndpoint() {
   return { workspace, endpoint, post };
 }
 
-it("the same event posted twenty times at once is recorded and queued once; the other nineteen are duplicates", async () => {
+test("the same event posted twenty times at once is recorded and queued once; the other nineteen are duplicates", async ({
+  newEndpoint,
+  db,
+}) => {
   const { endpoint, post } = await newEndpoint();
   const event = stripeEvent("invoice.paid");
   const outcomes = await Promise.all(Array.from({ length: 20 }, () => post(event)));
@@ -77,7 +59,10 @@ it("the same event posted twenty times at once is recorded and queued once; the 
   expect(await db.deliveryOutbox.count({ where: { deliveryId: deliveries[0]!.id } })).toBe(1);
 });
 
-it("events for endpoints of different workspaces arriving together are each recorded in their own workspace", async () => {
+test("events for endpoints of different workspaces arriving together are each recorded in their own workspace", async ({
+  newEndpoint,
+  db,
+}) => {
   const a = await newEndpoint();
   const b = await newEndpoint();
   const events = Array.from({ length: 10 }, (_, i) => ({ to: i % 2 ? b : a, event: stripeEvent("invoice.paid") }));
@@ -89,7 +74,7 @@ it("events for endpoints of different workspaces arriving together are each reco
   }
 });
 
-it("an event that cannot be recorded fails on its own; the events recorded with it are queued", async () => {
+test("an event that cannot be recorded fails on its own; the events recorded with it are queued", async ({ newEndpoint, db }) => {
   const gone = await newEndpoint();
   const kept = await newEndpoint();
   // The endpoint is cached by ingest, then deleted: recording its next event fails (ingest answers 503).

@@ -1,11 +1,11 @@
 // Replay from the dashboard: an ignored or failed delivery goes back to the queue and is applied
 // once; anything else is refused with the reason.
-import { afterAll, beforeAll, expect, it } from "vitest";
-import { Redis } from "ioredis";
-import { createDb, type Db } from "@hookloop/db/client";
-import { openQueue, type TypedQueue } from "@hookloop/queue";
-import { SecretBox, parseKeyring } from "@hookloop/secrets";
-import { createTestEnvironment, recordTestDelivery, stripeEvent, type TestEnvironment } from "@hookloop/testing";
+import { expect } from "vitest";
+import type { Db } from "@hookloop/db/client";
+import type { TypedQueue } from "@hookloop/queue";
+import type { SecretBox } from "@hookloop/secrets";
+import { recordTestDelivery, stripeEvent } from "@hookloop/testing";
+import { test as baseTest } from "@hookloop/testing/fixtures";
 import { InvalidInputError, NotFoundError } from "../errors";
 import { createEndpoint } from "../endpoint/create-endpoint";
 import { createWorkspace } from "../workspace/create-workspace";
@@ -13,30 +13,10 @@ import { withWorkspace } from "../workspace/with-workspace";
 import { applyDelivery } from "./apply-delivery";
 import { replayDelivery } from "./replay-delivery";
 
-let environment: TestEnvironment;
-let db: Db;
-let appDb: Db;
-let redis: Redis;
-let queue: TypedQueue<"deliveries">;
+type Kit = { db: Db; appDb: Db; box: SecretBox; queue: TypedQueue<"deliveries"> };
 
-beforeAll(async () => {
-  environment = await createTestEnvironment();
-  db = createDb({ connectionString: environment.databaseUrl, max: 2 });
-  appDb = createDb({ connectionString: environment.databaseUrl, max: 2, role: "hookloop_app" });
-  redis = new Redis(environment.redisUrl);
-  queue = openQueue("deliveries", { connection: redis, prefix: environment.redisPrefix });
-});
-afterAll(async () => {
-  await queue.queue.close();
-  redis.disconnect();
-  await db.$disconnect();
-  await appDb.$disconnect();
-  await environment.cleanup();
-});
-
-async function ignoredDelivery() {
+async function ignoredDelivery({ db, appDb, box, queue }: Kit) {
   const workspace = await createWorkspace(db, { name: "Acme" });
-  const box = new SecretBox(parseKeyring(environment.encryptionKeys));
   const endpoint = await withWorkspace(db, workspace.id, (tx) =>
     createEndpoint(tx, {
       box,
@@ -54,7 +34,14 @@ async function ignoredDelivery() {
   return { workspace, delivery, replay, apply };
 }
 
-it("an ignored delivery is queued again and, once applied, fires its trigger once", async () => {
+const test = baseTest.extend(
+  "ignoredDelivery",
+  ({ db, appDb, box, queue }) =>
+    () =>
+      ignoredDelivery({ db, appDb, box, queue }),
+);
+
+test("an ignored delivery is queued again and, once applied, fires its trigger once", async ({ ignoredDelivery, db, queue }) => {
   const { workspace, delivery, replay, apply } = await ignoredDelivery();
   expect(await replay()).toEqual({ id: delivery.id, status: "queued" });
   expect(await db.delivery.findUniqueOrThrow({ where: { id: delivery.id } })).toMatchObject({
@@ -71,7 +58,7 @@ it("an ignored delivery is queued again and, once applied, fires its trigger onc
   expect(await db.triggerEvent.count({ where: { workspaceId: workspace.id, name: "successfulPayment" } })).toBe(1);
 });
 
-it("a processed delivery is not replayed, and says why", async () => {
+test("a processed delivery is not replayed, and says why", async ({ ignoredDelivery, db }) => {
   const { delivery, replay, apply } = await ignoredDelivery();
   await replay();
   await apply();
@@ -81,7 +68,11 @@ it("a processed delivery is not replayed, and says why", async () => {
   expect(await db.delivery.findUniqueOrThrow({ where: { id: delivery.id } })).toMatchObject({ status: "processed" });
 });
 
-it("another workspace's delivery, or an id that names none, is not found and stays as it was", async () => {
+test("another workspace's delivery, or an id that names none, is not found and stays as it was", async ({
+  ignoredDelivery,
+  db,
+  queue,
+}) => {
   const { delivery, replay } = await ignoredDelivery();
   const stranger = await createWorkspace(db, { name: "Other" });
   await expect(replay(delivery.id, stranger.id)).rejects.toThrow(NotFoundError);

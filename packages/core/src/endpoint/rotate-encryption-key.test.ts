@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
-import { afterAll, beforeAll, expect, it } from "vitest";
-import { createDb, type Db } from "@hookloop/db/client";
+import { expect } from "vitest";
 import { SecretBox, parseKeyring } from "@hookloop/secrets";
-import { createTestEnvironment, newTestSigningSecret, type TestEnvironment } from "@hookloop/testing";
+import { newTestSigningSecret } from "@hookloop/testing";
+import { test } from "@hookloop/testing/fixtures";
 import { createWorkspace } from "../workspace/create-workspace";
 import { withWorkspace } from "../workspace/with-workspace";
 import { createEndpoint } from "./create-endpoint";
@@ -10,19 +10,8 @@ import { activeSigningSecrets } from "./endpoint-secrets";
 import { rotateEncryptionKey } from "./rotate-encryption-key";
 import { setEndpointSecret } from "./set-endpoint-secret";
 
-let environment: TestEnvironment;
-let db: Db;
-
-beforeAll(async () => {
-  environment = await createTestEnvironment();
-  db = createDb({ connectionString: environment.databaseUrl, max: 4, role: "hookloop_app" });
-});
-afterAll(async () => {
-  await db.$disconnect();
-  await environment.cleanup();
-});
-
-it("re-encrypts every secret under the new key, after which the old key can go", async () => {
+// As the CLI runs it: through the hookloop_app role.
+test("re-encrypts every secret under the new key, after which the old key can go", async ({ appDb: db }) => {
   const oldKey = `old:${randomBytes(32).toString("base64")}`;
   const newKey = `new:${randomBytes(32).toString("base64")}`;
   const before = new SecretBox(parseKeyring(oldKey));

@@ -98,8 +98,12 @@ const test = baseTest
   /** Workspace B, the one the dashboard acts as. */
   .extend("b", { scope: "file" }, ({ db, appDb, box }) => makeTenant({ db, appDb, box }, "Bolt", "bolt"))
   /** As the dashboard does it: inside workspace B's transaction, through the hookloop_app role. */
-  .extend("asB", { scope: "file" }, ({ appDb, b }) => <T>(work: (tx: WorkspaceTx) => Promise<T>) =>
-    withWorkspace(appDb, b.workspaceId, work),
+  .extend(
+    "asB",
+    { scope: "file" },
+    ({ appDb, b }) =>
+      <T>(work: (tx: WorkspaceTx) => Promise<T>) =>
+        withWorkspace(appDb, b.workspaceId, work),
   )
   // Each read twice: with B's workspace id, as the dashboard passes it, and with A's, as a bug in
   // the dashboard might; row-level security must hide A either way.
@@ -119,8 +123,12 @@ const test = baseTest
     }
     return rows;
   })
-  .extend("jobCount", { scope: "file" }, ({ queue }) => async () =>
-    Object.values(await queue.queue.getJobCounts()).reduce((sum: number, count) => sum + Number(count), 0),
+  .extend(
+    "jobCount",
+    { scope: "file" },
+    ({ queue }) =>
+      async () =>
+        Object.values(await queue.queue.getJobCounts()).reduce((sum: number, count) => sum + Number(count), 0),
   )
   /** A connection as hookloop_app, the way the services make theirs. */
   .extend("asApp", { scope: "file" }, ({ environment }) => async <T>(work: (client: TestSqlConnection) => Promise<T>) => {
@@ -200,7 +208,11 @@ describe("the dashboard's reads and actions, as workspace B with workspace A's i
     expect(await asB((tx) => listEndpoints(tx, { workspaceId: a.workspaceId }))).toEqual([]);
   });
 
-  test("audience and its CSV export: listContacts never lists A's contacts, whatever the search or cursor", async ({ a, b, asB }) => {
+  test("audience and its CSV export: listContacts never lists A's contacts, whatever the search or cursor", async ({
+    a,
+    b,
+    asB,
+  }) => {
     const listed = await asB((tx) => listContacts(tx, { workspaceId: b.workspaceId, after: a.contactId, limit: 500 }));
     expect(listed.contacts.map((contact) => contact.email)).toEqual([b.contactEmail]);
     expect((await asB((tx) => listContacts(tx, { workspaceId: b.workspaceId, search: a.contactEmail }))).contacts).toEqual([]);
@@ -271,7 +283,12 @@ describe("the dashboard's reads and actions, as workspace B with workspace A's i
     expect(await queue.queue.getJob(a.failedDeliveryId)).toBeUndefined();
   });
 
-  test("sendTestEventAction: sendTestEvent to A's endpoint is not found before anything is sent", async ({ a, b, appDb, box }) => {
+  test("sendTestEventAction: sendTestEvent to A's endpoint is not found before anything is sent", async ({
+    a,
+    b,
+    appDb,
+    box,
+  }) => {
     // An address nothing listens on: reaching it would fail with a TypeError, not NotFoundError.
     const ingestUrl = "http://127.0.0.1:9";
     await expect(
@@ -285,7 +302,11 @@ describe("the dashboard's reads and actions, as workspace B with workspace A's i
     );
   });
 
-  test("erasure (the CLI's, through the same role): B erasing A's contact's email touches nothing of A", async ({ a, b, asB }) => {
+  test("erasure (the CLI's, through the same role): B erasing A's contact's email touches nothing of A", async ({
+    a,
+    b,
+    asB,
+  }) => {
     const audit = await asB((tx) =>
       eraseContact(tx, { workspaceId: b.workspaceId, email: a.contactEmail, requestedBy: "dpo@example.com" }),
     );
