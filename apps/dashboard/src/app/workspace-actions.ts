@@ -56,7 +56,10 @@ export const inviteMember = workspaceAction.form(
     roles: { allow: ["owner", "admin"], refusal: "Only the workspace's owner can invite people." },
     schema: z.object({
       email: z.preprocess(
-        (email) => String(email ?? "").trim().toLowerCase(),
+        (email) =>
+          String(email ?? "")
+            .trim()
+            .toLowerCase(),
         z.email("Enter the email address of the person to invite."),
       ),
     }),

@@ -37,7 +37,9 @@ export function AuthForm({ mode }: { mode: "sign-in" | "sign-up" }) {
 
   return (
     <form onSubmit={submit} className="panel" aria-describedby={error ? "auth-error" : undefined}>
-      {mode === "sign-up" && <Field id="name" label="Your name" name="name" type="text" autoComplete="name" required maxLength={100} />}
+      {mode === "sign-up" && (
+        <Field id="name" label="Your name" name="name" type="text" autoComplete="name" required maxLength={100} />
+      )}
       <Field id="email" label="Email" name="email" type="email" autoComplete="email" required />
       <Field
         id="password"

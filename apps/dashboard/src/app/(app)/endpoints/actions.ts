@@ -90,7 +90,7 @@ export const sendTestEventAction: FormAction<TestEventState> = workspaceAction.f
   },
   async ({ endpointId, eventType }, { workspace }) => {
     const { db, box } = services();
-    const ingestUrl = env().INGEST_PUBLIC_URL;
+    const ingestUrl = env().INGEST_INTERNAL_URL ?? env().INGEST_PUBLIC_URL;
     try {
       const result = await sendTestEvent(db, { box, workspaceId: workspace.id, endpointId, eventType, ingestUrl });
       revalidatePath(`/endpoints/${endpointId}`);
@@ -117,7 +117,15 @@ export const replayDeliveryAction = workspaceAction.post(
 );
 
 export const setEndpointEnabledAction = workspaceAction.post(
-  { schema: z.object({ endpointId, enabled: z.string().optional().transform((value) => value === "true") }) },
+  {
+    schema: z.object({
+      endpointId,
+      enabled: z
+        .string()
+        .optional()
+        .transform((value) => value === "true"),
+    }),
+  },
   async ({ endpointId, enabled }, { workspace, inWorkspace }) => {
     await inWorkspace((tx) => setEndpointEnabled(tx, { workspaceId: workspace.id, endpointId, enabled }));
     revalidatePath("/endpoints", "layout");

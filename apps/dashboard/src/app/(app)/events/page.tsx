@@ -1,7 +1,7 @@
 import { listTriggerEventNames, listTriggerEvents } from "@hookloop/core";
 import { triggerNameSchema } from "@hookloop/domain";
 import { requireWorkspace } from "@/server/session";
-import { TriggerEventsTable } from "../tables";
+import { TriggerEventsTable } from "@/components/tables";
 
 export default async function EventsPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
   const parsedName = triggerNameSchema.safeParse((await searchParams).name ?? "");

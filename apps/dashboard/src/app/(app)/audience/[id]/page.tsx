@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { getContact } from "@hookloop/core";
 import { requireWorkspace } from "@/server/session";
-import { DeliveriesTable, TriggerEventsTable } from "../../tables";
+import { DeliveriesTable, TriggerEventsTable } from "@/components/tables";
 
 export default async function ContactPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;

@@ -19,9 +19,7 @@ export async function GET(request: Request) {
       );
       let after: string | undefined;
       do {
-        const page = await inWorkspace((tx) =>
-          listContacts(tx, { workspaceId: workspace.id, search, after, limit: 500 }),
-        );
+        const page = await inWorkspace((tx) => listContacts(tx, { workspaceId: workspace.id, search, after, limit: 500 }));
         const lines = page.contacts.map((contact) =>
           [
             contact.email,

@@ -1,8 +1,8 @@
 import Link from "next/link";
 import { getDelivery } from "@hookloop/core";
 import { requireWorkspace } from "@/server/session";
+import { ReplayForm, replayable, timestamp } from "@/components/tables";
 import { replayDeliveryAction } from "../../endpoints/actions";
-import { timestamp } from "../../tables";
 
 export default async function DeliveryPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
@@ -30,12 +30,11 @@ export default async function DeliveryPage({ params }: { params: Promise<{ id: s
             </>
           )}
         </p>
-        {(delivery.status === "failed" || delivery.status === "ignored") && (
-          <form action={replayDeliveryAction}>
-            <input type="hidden" name="deliveryId" value={delivery.id} />
-            <input type="hidden" name="back" value={`/deliveries/${delivery.id}`} />
-            <button type="submit">Replay</button>
-          </form>
+        {replayable(delivery) && (
+          <ReplayForm
+            replay={{ action: replayDeliveryAction, returnTo: `/deliveries/${delivery.id}` }}
+            deliveryId={delivery.id}
+          />
         )}
       </div>
       <div className="panel">

@@ -5,8 +5,14 @@ import { stripeEventCatalogue, supportedEventTypes } from "@hookloop/domain";
 import { z } from "zod";
 import { env } from "@/env";
 import { requireWorkspace } from "@/server/session";
-import { saveSecretAction, saveSettingsAction, sendTestEventAction, setEndpointEnabledAction } from "../actions";
-import { DeliveriesTable } from "../../tables";
+import { DeliveriesTable } from "@/components/tables";
+import {
+  replayDeliveryAction,
+  saveSecretAction,
+  saveSettingsAction,
+  sendTestEventAction,
+  setEndpointEnabledAction,
+} from "../actions";
 import { CopyButton } from "./copy-button";
 import { DeliveriesChart } from "./deliveries-chart";
 import { SecretForm } from "./secret-form";
@@ -160,7 +166,7 @@ export default async function EndpointPage({
         {deliveries.length === 0 ? (
           <p className="empty">No deliveries yet. Send a test event above, or trigger one in Stripe.</p>
         ) : (
-          <DeliveriesTable deliveries={deliveries} replayReturnsTo={back} />
+          <DeliveriesTable deliveries={deliveries} replay={{ action: replayDeliveryAction, returnTo: back }} />
         )}
       </section>
     </>

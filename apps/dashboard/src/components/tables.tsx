@@ -1,6 +1,5 @@
 // The tables more than one page shows: trigger events, and deliveries with their outcome.
 import Link from "next/link";
-import { replayDeliveryAction } from "./endpoints/actions";
 
 /** UTC, to the second: what Stripe's own dashboard lists events by. */
 export const timestamp = (date: Date) => `${date.toISOString().replace("T", " ").slice(0, 19)} UTC`;
@@ -43,8 +42,26 @@ export function TriggerEventsTable({ events }: { events: TriggerEventRow[] }) {
 
 type DeliveryRow = { id: string; type: string; status: string; reason: string | null; receivedAt: Date };
 
-/** With `replayReturnsTo`, failed and ignored deliveries get a Replay button that comes back there. */
-export function DeliveriesTable({ deliveries, replayReturnsTo }: { deliveries: DeliveryRow[]; replayReturnsTo?: string }) {
+/** The server action that queues a delivery again, and the page to come back to. */
+export type Replay = { action: (form: FormData) => Promise<void>; returnTo: string };
+
+/** Failed and ignored deliveries can be applied once more. */
+export const replayable = (delivery: { status: string }) => delivery.status === "failed" || delivery.status === "ignored";
+
+export function ReplayForm({ replay, deliveryId, secondary }: { replay: Replay; deliveryId: string; secondary?: boolean }) {
+  return (
+    <form action={replay.action}>
+      <input type="hidden" name="deliveryId" value={deliveryId} />
+      <input type="hidden" name="back" value={replay.returnTo} />
+      <button type="submit" className={secondary ? "secondary" : undefined}>
+        Replay
+      </button>
+    </form>
+  );
+}
+
+/** With `replay`, failed and ignored deliveries get a Replay button that comes back to its page. */
+export function DeliveriesTable({ deliveries, replay }: { deliveries: DeliveryRow[]; replay?: Replay }) {
   return (
     <table>
       <thead>
@@ -53,7 +70,7 @@ export function DeliveriesTable({ deliveries, replayReturnsTo }: { deliveries: D
           <th>Event</th>
           <th>Status</th>
           <th>What happened</th>
-          {replayReturnsTo && <th></th>}
+          {replay && <th></th>}
         </tr>
       </thead>
       <tbody>
@@ -67,19 +84,7 @@ export function DeliveriesTable({ deliveries, replayReturnsTo }: { deliveries: D
               <span className={`badge ${delivery.status}`}>{delivery.status}</span>
             </td>
             <td>{delivery.reason ?? "Waiting for the worker."}</td>
-            {replayReturnsTo && (
-              <td>
-                {(delivery.status === "failed" || delivery.status === "ignored") && (
-                  <form action={replayDeliveryAction}>
-                    <input type="hidden" name="deliveryId" value={delivery.id} />
-                    <input type="hidden" name="back" value={replayReturnsTo} />
-                    <button type="submit" className="secondary">
-                      Replay
-                    </button>
-                  </form>
-                )}
-              </td>
-            )}
+            {replay && <td>{replayable(delivery) && <ReplayForm replay={replay} deliveryId={delivery.id} secondary />}</td>}
           </tr>
         ))}
       </tbody>
