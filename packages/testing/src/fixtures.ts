@@ -6,10 +6,11 @@
 // the file's tests, and closed or dropped after its last one. So each test file has a database of
 // its own (a clone of the run's migrated template), a Redis key prefix of its own and an
 // encryption key of its own; tests within a file share them and keep apart by making their own
-// workspaces. Nothing is made that no test asks for: a file that never names `queue` never opens
-// Redis.
+// workspaces (`newEndpoint` makes one with an endpoint). Nothing is made that no test asks for: a
+// file that never names `queue` never opens Redis.
 import { Redis } from "ioredis";
 import { test as base } from "vitest";
+import { createEndpoint, createWorkspace, withWorkspace } from "@hookloop/core";
 import { createDb, type DatabaseOptions } from "@hookloop/db/client";
 import { openQueue } from "@hookloop/queue";
 import { SecretBox, parseKeyring } from "@hookloop/secrets";
@@ -53,4 +54,18 @@ export const test = base
     const queue = openQueue("deliveries", { connection: redis, prefix: environment.redisPrefix });
     onCleanup(() => queue.close());
     return queue;
+  })
+  /**
+   * Makes a workspace of its own with one endpoint (no secret, no event enabled yet), as the
+   * dashboard does, through `appDb`; `inWorkspace` runs work in that workspace and `stored` reads
+   * the endpoint's row.
+   */
+  .extend("newEndpoint", ({ appDb, box }) => async () => {
+    const workspace = await createWorkspace(appDb, { name: "Acme" });
+    const endpoint = await withWorkspace(appDb, workspace.id, (tx) =>
+      createEndpoint(tx, { box, workspaceId: workspace.id, name: "Stripe live" }),
+    );
+    const inWorkspace = <T>(work: Parameters<typeof withWorkspace<T>>[2]) => withWorkspace(appDb, workspace.id, work);
+    const stored = () => inWorkspace((tx) => tx.endpoint.findUniqueOrThrow({ where: { id: endpoint.id } }));
+    return { workspaceId: workspace.id, endpointId: endpoint.id, inWorkspace, stored };
   });

@@ -20,13 +20,13 @@ const test = baseTest
     }),
   )
   .extend(
-    "newEndpoint",
+    "newSignedEndpoint",
     ({ db, box, receive }) =>
       () =>
-        newEndpoint({ db, box, receive }),
+        newSignedEndpoint({ db, box, receive }),
   );
 
-async function newEndpoint({ db, box, receive }: { db: Db; box: SecretBox; receive: DeliveryReceiver }) {
+async function newSignedEndpoint({ db, box, receive }: { db: Db; box: SecretBox; receive: DeliveryReceiver }) {
   const workspace = await createWorkspace(db, { name: "Acme" });
   const secret = newTestSigningSecret();
   const endpoint = await withWorkspace(db, workspace.id, (tx) =>
@@ -46,10 +46,10 @@ async function newEndpoint({ db, box, receive }: { db: Db; box: SecretBox; recei
 }
 
 test("the same event posted twenty times at once is recorded and queued once; the other nineteen are duplicates", async ({
-  newEndpoint,
+  newSignedEndpoint,
   db,
 }) => {
-  const { endpoint, post } = await newEndpoint();
+  const { endpoint, post } = await newSignedEndpoint();
   const event = stripeEvent("invoice.paid");
   const outcomes = await Promise.all(Array.from({ length: 20 }, () => post(event)));
   expect(outcomes.filter((o) => o.kind === "queued")).toHaveLength(1);
@@ -60,11 +60,11 @@ test("the same event posted twenty times at once is recorded and queued once; th
 });
 
 test("events for endpoints of different workspaces arriving together are each recorded in their own workspace", async ({
-  newEndpoint,
+  newSignedEndpoint,
   db,
 }) => {
-  const a = await newEndpoint();
-  const b = await newEndpoint();
+  const a = await newSignedEndpoint();
+  const b = await newSignedEndpoint();
   const events = Array.from({ length: 10 }, (_, i) => ({ to: i % 2 ? b : a, event: stripeEvent("invoice.paid") }));
   const outcomes = await Promise.all(events.map(({ to, event }) => to.post(event)));
   expect(outcomes.every((o) => o.kind === "queued")).toBe(true);
@@ -74,9 +74,12 @@ test("events for endpoints of different workspaces arriving together are each re
   }
 });
 
-test("an event that cannot be recorded fails on its own; the events recorded with it are queued", async ({ newEndpoint, db }) => {
-  const gone = await newEndpoint();
-  const kept = await newEndpoint();
+test("an event that cannot be recorded fails on its own; the events recorded with it are queued", async ({
+  newSignedEndpoint,
+  db,
+}) => {
+  const gone = await newSignedEndpoint();
+  const kept = await newSignedEndpoint();
   // The endpoint is cached by ingest, then deleted: recording its next event fails (ingest answers 503).
   expect((await gone.post(stripeEvent("invoice.paid"))).kind).toBe("queued");
   await db.endpoint.delete({ where: { id: gone.endpoint.id } });
