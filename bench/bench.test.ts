@@ -18,8 +18,19 @@ describe("the bench harness in smoke mode", () => {
       });
       const report = JSON.parse(readFileSync(path.join(outDir, "smoke.json"), "utf8"));
       const keys = [
-        "ratio.rig", "ratio.ingestVsEcho", "ratio.ingestVsStripped", "ratio.p99", "ingest.p999At90", "ratio.worker", "ratio.e2e",
-        "ingest.cpuMsPer1000", "worker.cpuMsPer1000", "e2e.ingestRssMb", "e2e.workerRssMb", "e2e.maxQueueDepth", "e2e.redisBytesPerCompletedJob",
+        "ratio.rig",
+        "ratio.ingestVsEcho",
+        "ratio.ingestVsStripped",
+        "ratio.p99",
+        "ingest.p999At90",
+        "ratio.worker",
+        "ratio.e2e",
+        "ingest.cpuMsPer1000",
+        "worker.cpuMsPer1000",
+        "e2e.ingestRssMb",
+        "e2e.workerRssMb",
+        "e2e.maxQueueDepth",
+        "e2e.redisBytesPerCompletedJob",
       ];
       for (const key of keys) {
         const figure = report.figures[key];

@@ -37,7 +37,11 @@ if (mode === "node-http") {
       app.post("/webhooks/stripe/:endpointId", async (request, reply) => {
         const rawBody = typeof request.body === "string" ? request.body : "";
         const header = request.headers["stripe-signature"];
-        const signature = verifyStripeSignature({ rawBody, header: Array.isArray(header) ? header.join(",") : header, secrets: [secret] });
+        const signature = verifyStripeSignature({
+          rawBody,
+          header: Array.isArray(header) ? header.join(",") : header,
+          secrets: [secret],
+        });
         if (!signature.ok) return reply.code(400).send({ error: signature.problem });
         const parsed = parseStripeEvent(rawBody);
         if (!parsed.ok) return reply.code(400).send({ error: "invalid_event" });

@@ -8,6 +8,12 @@ const concurrency = Number(process.env.WORKER_CONCURRENCY ?? 8);
 const connection = connectWorker(process.env.REDIS_URL!);
 const prefix = process.env.REDIS_PREFIX;
 
+/** The part of an `invoice.paid` event the raw-SQL baseline writes. */
+type InvoicePaid = {
+  created: number;
+  data: { object: { customer: string; customer_email: string; amount_paid: number; currency: string } };
+};
+
 let handler: (payload: { deliveryId: string; workspaceId: string }) => Promise<void>;
 if (mode === "noop") {
   handler = async () => {};
@@ -19,7 +25,7 @@ if (mode === "noop") {
     try {
       await client.query("BEGIN");
       await client.query("SELECT set_config('app.workspace_id', $1, true)", [workspaceId]);
-      const { rows } = await client.query<{ payload: any; stripe_event_id: string }>(
+      const { rows } = await client.query<{ payload: InvoicePaid; stripe_event_id: string }>(
         "SELECT payload, stripe_event_id FROM delivery WHERE id = $1 AND workspace_id = $2 FOR UPDATE",
         [deliveryId, workspaceId],
       );
@@ -35,7 +41,14 @@ if (mode === "noop") {
       await client.query(
         `INSERT INTO trigger_event (workspace_id, contact_id, name, properties, stripe_event_id, delivery_id, occurred_at)
          VALUES ($1, $2, 'successfulPayment', $3, $4, $5, to_timestamp($6)) ON CONFLICT DO NOTHING`,
-        [workspaceId, contactId, { amount: invoice.amount_paid, currency: invoice.currency }, rows[0]!.stripe_event_id, deliveryId, event.created],
+        [
+          workspaceId,
+          contactId,
+          { amount: invoice.amount_paid, currency: invoice.currency },
+          rows[0]!.stripe_event_id,
+          deliveryId,
+          event.created,
+        ],
       );
       await client.query(
         `UPDATE delivery SET status = 'processed', reason = 'applied', contact_id = $2, processed_at = now(), attempts = attempts + 1 WHERE id = $1`,

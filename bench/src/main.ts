@@ -73,7 +73,7 @@ function start(script: string, env: Record<string, string>): ChildProcess {
     stdio: ["ignore", "ignore", "pipe"],
   });
   let stderr = "";
-  child.stderr!.on("data", (chunk) => (stderr = (stderr + chunk).slice(-4_000)));
+  child.stderr.on("data", (chunk) => (stderr = (stderr + chunk).slice(-4_000)));
   child.on("exit", (code) => {
     children.delete(child);
     if (code && code !== 0 && !stopping) log(`${script} exited ${code}: ${stderr}`);
@@ -172,7 +172,7 @@ async function load(options: {
       post
         ? {
             method: "POST",
-            setupRequest: (request: any) => {
+            setupRequest: (request: autocannon.Request) => {
               const event = post.next();
               return {
                 ...request,
@@ -186,10 +186,10 @@ async function load(options: {
               };
             },
           }
-        : { method: "GET" },
+        : { method: "GET" as const },
     ],
-  } as any);
-  const latency = result.latency as any;
+  });
+  const latency = result.latency;
   const ok = result["2xx"];
   return {
     rps: ok / options.seconds,
@@ -287,16 +287,12 @@ async function main() {
     // 2. Ingest against the echo route and the stripped route, interleaved echo, stripped, ingest.
     log("pair 2: ingest vs echo route vs stripped route");
     const ingestPid = servers.ingest!.child.pid!;
-    let ingestCpu = 0;
-    let ingestEvents = 0;
     for (let round = 0; round < (runs("ingest") || runs("e2e") ? config.rounds : 0); round++) {
       const echo = await load({ url: servers["fastify-echo"]!.url, post: events, seconds: config.seconds });
       const stripped = await load({ url: servers.stripped!.url, post: events, seconds: config.seconds });
       const cpuBefore = cpuMs(ingestPid);
       const ingest = await load({ url: servers.ingest!.url, post: events, seconds: config.seconds });
       const cpu = cpuMs(ingestPid) - cpuBefore;
-      ingestCpu += cpu;
-      ingestEvents += ingest.completed;
       push("echo.rps", echo.rps);
       push("stripped.rps", stripped.rps);
       push("ingest.rps", ingest.rps);
@@ -359,8 +355,9 @@ async function main() {
       push("sqlWorker.cpuMsPer1000", sql.cpuMsPer1000);
       push("ratio.worker", hookloop.rps / Math.min(noop.rps, sql.rps));
     }
-    const failed = await admin.query("SELECT count(*)::int AS n FROM delivery WHERE status = 'failed'");
-    if (failed.rows[0].n) log(`warning: ${failed.rows[0].n} deliveries failed`);
+    const failed = await admin.query<{ n: number }>("SELECT count(*)::int AS n FROM delivery WHERE status = 'failed'");
+    const failedCount = failed.rows[0]?.n ?? 0;
+    if (failedCount) log(`warning: ${failedCount} deliveries failed`);
 
     // 5. End to end: offered the combined rate 1/(1/ingest + 1/worker) for the whole window.
     if (runs("e2e")) {
@@ -517,7 +514,7 @@ async function endToEnd(options: {
   await waitForHttp(`http://127.0.0.1:${port}/`);
   const url = `http://127.0.0.1:${port}${options.webhookPath}`;
   const processed = async () =>
-    (await admin.query("SELECT count(*)::int AS n FROM delivery WHERE status = 'processed'")).rows[0].n as number;
+    (await admin.query<{ n: number }>("SELECT count(*)::int AS n FROM delivery WHERE status = 'processed'")).rows[0]!.n;
   const depth = async () => (await redis.llen(`${prefix}:deliveries:wait`)) + (await redis.llen(`${prefix}:deliveries:active`));
   const redisBytes = async () => {
     let total = 0;
@@ -596,7 +593,7 @@ type Report = {
   mode: string;
   startedAt: string;
   durationSeconds: number;
-  machine: Record<string, unknown>;
+  machine: { cpus: number; node: string } & Record<string, unknown>;
   figures: Record<string, Figure>;
   targets: Array<{ name: string; key: string; op: string; target: number; value: number; met: boolean }>;
 };
