@@ -1,38 +1,39 @@
-import { Queue } from "bullmq";
+// POST /webhooks/stripe/:endpointId: what ingest records and queues for each request, and what Stripe
+// gets back (README, "What Stripe gets back"), on a real server, Postgres and Redis.
 import { Redis } from "ioredis";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { SECRET_ROTATION_GRACE_MS, relayDeliveries, setEndpointSecret, withWorkspace } from "@hookloop/core";
 import { openQueue } from "@hookloop/queue";
 import { newTestSigningSecret, signedStripeRequest, stripeEvent } from "@hookloop/testing";
 import { buildIngestApp } from "../src/app";
-import { startIngestHarness, type IngestHarness } from "./ingest-harness";
+import { startIngestHarness, test as ingestTest } from "./ingest-harness";
 
-let h: IngestHarness;
-let redis: Redis;
-let queue: Queue;
+type PostOptions = { secret?: string; timestampSeconds?: number; endpointId?: string };
 
-beforeAll(async () => {
-  h = await startIngestHarness();
-  redis = new Redis(h.environment.redisUrl);
-  queue = new Queue("deliveries", { connection: redis, prefix: h.environment.redisPrefix });
-});
-afterAll(async () => {
-  await queue.close();
-  redis.disconnect();
-  await h.close();
-});
-
-const url = (endpointId = h.endpointId) => `/webhooks/stripe/${endpointId}`;
-
-async function post(event: unknown, options: { secret?: string; timestampSeconds?: number; endpointId?: string } = {}) {
-  const request = signedStripeRequest(event, options.secret ?? h.secret, options);
-  return h.server.app.inject({ method: "POST", url: url(options.endpointId), headers: request.headers, payload: request.body });
-}
-
-const deliveriesOf = (stripeEventId: string) => h.db.delivery.findMany({ where: { stripeEventId } });
+const test = ingestTest
+  /** The webhook URL of the file's endpoint, or of another. */
+  .extend(
+    "url",
+    ({ ingest: h }) =>
+      (endpointId = h.endpointId) =>
+        `/webhooks/stripe/${endpointId}`,
+  )
+  /** Posts `event` signed as Stripe signs it (with the endpoint's current secret unless told otherwise). */
+  .extend("post", ({ ingest: h, url }) => async (event: unknown, options: PostOptions = {}) => {
+    const request = signedStripeRequest(event, options.secret ?? h.secret, options);
+    return h.server.app.inject({ method: "POST", url: url(options.endpointId), headers: request.headers, payload: request.body });
+  })
+  .extend(
+    "deliveriesOf",
+    ({ ingest: h }) =>
+      (stripeEventId: string) =>
+        h.db.delivery.findMany({ where: { stripeEventId } }),
+  )
+  /** The BullMQ queue itself, to look at the jobs ingest added. */
+  .extend("jobs", ({ queue }) => queue.queue);
 
 describe("a verified, enabled event", () => {
-  it("is recorded, queued once and answered 200", async () => {
+  test("is recorded, queued once and answered 200", async ({ ingest: h, post, deliveriesOf, jobs: queue }) => {
     const event = stripeEvent("invoice.paid");
     const response = await post(event);
     expect(response.statusCode).toBe(200);
@@ -44,7 +45,7 @@ describe("a verified, enabled event", () => {
     expect(await h.db.deliveryOutbox.count({ where: { deliveryId: delivery!.id } })).toBe(1);
   });
 
-  it("delivered again is answered 200 and stays one delivery and one job", async () => {
+  test("delivered again is answered 200 and stays one delivery and one job", async ({ post, deliveriesOf, jobs: queue }) => {
     const event = stripeEvent("invoice.paid");
     expect((await post(event)).statusCode).toBe(200);
     const again = await post(event);
@@ -56,7 +57,7 @@ describe("a verified, enabled event", () => {
     expect(jobs.filter((job) => job.data.deliveryId === deliveries[0]!.id)).toHaveLength(1);
   });
 
-  it("keeps the exact payload Stripe sent", async () => {
+  test("keeps the exact payload Stripe sent", async ({ post, deliveriesOf }) => {
     const event = stripeEvent("customer.created", { email: "Grace@Example.com" });
     await post(event);
     const [delivery] = await deliveriesOf(event.id);
@@ -65,7 +66,11 @@ describe("a verified, enabled event", () => {
 });
 
 describe("an event this endpoint does not take", () => {
-  it("of a type not enabled is answered 200 and recorded as ignored with the reason", async () => {
+  test("of a type not enabled is answered 200 and recorded as ignored with the reason", async ({
+    post,
+    deliveriesOf,
+    jobs: queue,
+  }) => {
     const event = stripeEvent("invoice.payment_failed");
     const response = await post(event);
     expect(response.statusCode).toBe(200);
@@ -78,7 +83,7 @@ describe("an event this endpoint does not take", () => {
     expect(await queue.getJob(delivery!.id)).toBeFalsy();
   });
 
-  it("of a type Hookloop does not support is answered 200 and recorded as ignored", async () => {
+  test("of a type Hookloop does not support is answered 200 and recorded as ignored", async ({ post, deliveriesOf }) => {
     const event = stripeEvent("payment_intent.succeeded");
     const response = await post(event);
     expect(response.statusCode).toBe(200);
@@ -88,19 +93,19 @@ describe("an event this endpoint does not take", () => {
 });
 
 describe("errors", () => {
-  it("an unknown endpoint is 404", async () => {
+  test("an unknown endpoint is 404", async ({ post }) => {
     const response = await post(stripeEvent("invoice.paid"), { endpointId: "ep_AAAAAAAAAAAAAAAAAAAAAAAA" });
     expect(response.statusCode).toBe(404);
     expect(response.json()).toEqual({ error: "endpoint_not_found", message: "No enabled webhook endpoint has this URL." });
   });
 
-  it("a malformed endpoint id gets the same 404", async () => {
+  test("a malformed endpoint id gets the same 404", async ({ post }) => {
     const response = await post(stripeEvent("invoice.paid"), { endpointId: "nope" });
     expect(response.statusCode).toBe(404);
     expect(response.json().error).toBe("endpoint_not_found");
   });
 
-  it("a disabled endpoint is 404 and records nothing", async () => {
+  test("a disabled endpoint is 404 and records nothing", async ({ ingest: h, post, deliveriesOf }) => {
     const disabled = await h.db.endpoint.create({
       data: { id: "ep_disabledDisabledDisabled", workspaceId: h.workspaceId, name: "off", enabled: false },
     });
@@ -110,7 +115,7 @@ describe("errors", () => {
     expect(await deliveriesOf(event.id)).toHaveLength(0);
   });
 
-  it("no Stripe-Signature header is 400 missing_signature", async () => {
+  test("no Stripe-Signature header is 400 missing_signature", async ({ ingest: h, url }) => {
     const response = await h.server.app.inject({
       method: "POST",
       url: url(),
@@ -120,7 +125,7 @@ describe("errors", () => {
     expect(response.json()).toEqual({ error: "missing_signature", message: "The Stripe-Signature header is missing." });
   });
 
-  it("a header without a timestamp is 400 malformed_signature", async () => {
+  test("a header without a timestamp is 400 malformed_signature", async ({ ingest: h, url }) => {
     const response = await h.server.app.inject({
       method: "POST",
       url: url(),
@@ -131,7 +136,7 @@ describe("errors", () => {
     expect(response.json().error).toBe("malformed_signature");
   });
 
-  it("a signature older than 300 s is 400 stale_timestamp", async () => {
+  test("a signature older than 300 s is 400 stale_timestamp", async ({ post, deliveriesOf }) => {
     const event = stripeEvent("invoice.paid");
     const response = await post(event, { timestampSeconds: Math.floor(Date.now() / 1000) - 301 });
     expect(response.statusCode).toBe(400);
@@ -139,7 +144,7 @@ describe("errors", () => {
     expect(await deliveriesOf(event.id)).toHaveLength(0);
   });
 
-  it("a signature made with another secret is 400 no_matching_signature", async () => {
+  test("a signature made with another secret is 400 no_matching_signature", async ({ post, deliveriesOf }) => {
     const event = stripeEvent("invoice.paid");
     const response = await post(event, { secret: newTestSigningSecret() });
     expect(response.statusCode).toBe(400);
@@ -147,7 +152,7 @@ describe("errors", () => {
     expect(await deliveriesOf(event.id)).toHaveLength(0);
   });
 
-  it("a body altered after signing is 400 no_matching_signature", async () => {
+  test("a body altered after signing is 400 no_matching_signature", async ({ ingest: h, url }) => {
     const request = signedStripeRequest(stripeEvent("invoice.paid"), h.secret);
     const response = await h.server.app.inject({
       method: "POST",
@@ -159,7 +164,7 @@ describe("errors", () => {
     expect(response.json().error).toBe("no_matching_signature");
   });
 
-  it("any one of several v1 signatures may match", async () => {
+  test("any one of several v1 signatures may match", async ({ ingest: h, url }) => {
     const event = stripeEvent("invoice.paid");
     const request = signedStripeRequest(event, h.secret);
     const [t, v1] = request.headers["stripe-signature"].split(",");
@@ -172,7 +177,7 @@ describe("errors", () => {
     expect(response.statusCode).toBe(200);
   });
 
-  it("a body over 1 MiB is 413", async () => {
+  test("a body over 1 MiB is 413", async ({ ingest: h, url }) => {
     const big = JSON.stringify({ ...stripeEvent("invoice.paid"), padding: "x".repeat(1024 * 1024) });
     const response = await h.server.app.inject({
       method: "POST",
@@ -184,7 +189,7 @@ describe("errors", () => {
     expect(response.json()).toEqual({ error: "payload_too_large", message: "The body is larger than 1 MiB." });
   });
 
-  it("a signed body that is not JSON is 400 invalid_event", async () => {
+  test("a signed body that is not JSON is 400 invalid_event", async ({ ingest: h, url }) => {
     const request = signedStripeRequest({}, h.secret);
     const body = "not json at all";
     const { signStripePayload } = await import("@hookloop/core");
@@ -198,7 +203,7 @@ describe("errors", () => {
     expect(response.json()).toEqual({ error: "invalid_event", message: "The body is not valid JSON." });
   });
 
-  it("signed JSON that is not a Stripe event is 400 invalid_event saying what is missing", async () => {
+  test("signed JSON that is not a Stripe event is 400 invalid_event saying what is missing", async ({ post }) => {
     const response = await post({ hello: "world" });
     expect(response.statusCode).toBe(400);
     expect(response.json().error).toBe("invalid_event");
@@ -207,7 +212,11 @@ describe("errors", () => {
 });
 
 describe("probing", () => {
-  it("an address guessing endpoint ids gets 429 after 30 misses a minute, while real endpoints still answer it", async () => {
+  test("an address guessing endpoint ids gets 429 after 30 misses a minute, while real endpoints still answer it", async ({
+    ingest: h,
+    url,
+    post,
+  }) => {
     const prober = "203.0.113.9";
     const guess = (index: number) =>
       h.server.app.inject({
@@ -236,7 +245,7 @@ describe("probing", () => {
 });
 
 describe("secret rotation", () => {
-  it("accepts the new secret at once and, for 24 hours, the previous one too", async () => {
+  test("accepts the new secret at once and, for 24 hours, the previous one too", async ({ ingest: h, post }) => {
     const old = h.secret;
     const fresh = newTestSigningSecret();
     await withWorkspace(h.db, h.workspaceId, (tx) =>
@@ -247,7 +256,7 @@ describe("secret rotation", () => {
     h.secret = fresh;
   });
 
-  it("refuses the previous secret once its 24 hours are over", async () => {
+  test("refuses the previous secret once its 24 hours are over", async ({ ingest: h, post }) => {
     const old = h.secret;
     const fresh = newTestSigningSecret();
     const rotatedAt = new Date(Date.now() - SECRET_ROTATION_GRACE_MS - 60_000);
@@ -262,17 +271,8 @@ describe("secret rotation", () => {
   });
 });
 
-describe("health", () => {
-  it("/healthz answers while the process is up and /readyz reports Postgres and Redis", async () => {
-    expect((await h.server.app.inject({ url: "/healthz" })).json()).toEqual({ status: "ok" });
-    const ready = await h.server.app.inject({ url: "/readyz" });
-    expect(ready.statusCode).toBe(200);
-    expect(ready.json()).toEqual({ status: "ok", checks: { postgres: "ok", redis: "ok" } });
-  });
-});
-
 describe("when a backing service is down", () => {
-  it("Redis refusing the job still gives 200 for the recorded delivery, and the relay queues it once", async () => {
+  test("Redis refusing the job still gives 200 for the recorded delivery, and the relay queues it once", async () => {
     const down = await startIngestHarness({ REDIS_URL: "redis://127.0.0.1:1" });
     try {
       const event = stripeEvent("invoice.paid");
@@ -314,7 +314,7 @@ describe("when a backing service is down", () => {
     }
   });
 
-  it("Postgres unreachable gives 503 quickly and records nothing", async () => {
+  test("Postgres unreachable gives 503 quickly and records nothing", async () => {
     const down = await startIngestHarness({ DATABASE_URL: "postgresql://postgres@127.0.0.1:1/nothing" });
     try {
       const started = Date.now();
@@ -334,7 +334,7 @@ describe("when a backing service is down", () => {
     }
   });
 
-  it("a recording that hangs is answered 503 at the deadline, so Stripe is never left waiting", async () => {
+  test("a recording that hangs is answered 503 at the deadline, so Stripe is never left waiting", async ({ url }) => {
     const app = buildIngestApp({
       receiveDelivery: () => new Promise(() => {}),
       readiness: async () => ({ postgres: "ok", redis: "ok" }),
