@@ -7,3 +7,6 @@ export * from "./event-order";
 export * from "./trigger-name";
 export * from "./signing-secret";
 export * from "./replay-contact-history";
+export * from "./contact-record";
+export * from "./destination-message";
+export * from "./destination-url";
