@@ -56,10 +56,7 @@ export const inviteMember = workspaceAction.form(
     roles: { allow: ["owner", "admin"], refusal: "Only the workspace's owner can invite people." },
     schema: z.object({
       email: z.preprocess(
-        (email) =>
-          String(email ?? "")
-            .trim()
-            .toLowerCase(),
+        (email) => (typeof email === "string" ? email.trim().toLowerCase() : email),
         z.email("Enter the email address of the person to invite."),
       ),
     }),

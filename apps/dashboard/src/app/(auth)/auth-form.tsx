@@ -14,13 +14,17 @@ export function AuthForm({ mode }: { mode: "sign-in" | "sign-up" }) {
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
-    const email = String(form.get("email") ?? "").trim();
-    const password = String(form.get("password") ?? "");
+    const text = (name: string) => {
+      const value = form.get(name);
+      return typeof value === "string" ? value : "";
+    };
+    const email = text("email").trim();
+    const password = text("password");
     setPending(true);
     setError(null);
     const result =
       mode === "sign-up"
-        ? await authClient.signUp.email({ name: String(form.get("name") ?? "").trim(), email, password })
+        ? await authClient.signUp.email({ name: text("name").trim(), email, password })
         : await authClient.signIn.email({ email, password });
     setPending(false);
     if (result.error) {
@@ -36,7 +40,7 @@ export function AuthForm({ mode }: { mode: "sign-in" | "sign-up" }) {
   }
 
   return (
-    <form onSubmit={submit} className="panel" aria-describedby={error ? "auth-error" : undefined}>
+    <form onSubmit={(event) => void submit(event)} className="panel" aria-describedby={error ? "auth-error" : undefined}>
       {mode === "sign-up" && (
         <Field id="name" label="Your name" name="name" type="text" autoComplete="name" required maxLength={100} />
       )}

@@ -68,7 +68,7 @@ export const saveSettingsAction = workspaceAction.form(
       events: supportedEventTypes.map((eventType) => ({
         eventType,
         enabled: form.get(`enabled:${eventType}`) === "on",
-        triggerName: String(form.get(`trigger:${eventType}`) ?? ""),
+        triggerName: form.get(`trigger:${eventType}`) ?? "",
       })),
     }),
   },

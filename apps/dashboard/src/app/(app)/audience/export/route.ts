@@ -1,7 +1,7 @@
 import { listContacts } from "@hookloop/core";
 import { requireWorkspace } from "@/server/session";
 
-const csvCell = (value: unknown) => {
+const csvCell = (value: string | boolean | Date | null) => {
   const text = value instanceof Date ? value.toISOString() : String(value ?? "");
   // Quote everything; neutralise spreadsheet formulas.
   return `"${(/^[=+\-@]/.test(text) ? `'${text}` : text).replaceAll('"', '""')}"`;

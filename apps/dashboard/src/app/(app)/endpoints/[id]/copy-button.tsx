@@ -7,11 +7,12 @@ export function CopyButton({ text }: { text: string }) {
     <button
       type="button"
       className="secondary"
-      onClick={async () => {
-        await navigator.clipboard.writeText(text);
-        setCopied(true);
-        setTimeout(() => setCopied(false), 2000);
-      }}
+      onClick={() =>
+        void navigator.clipboard.writeText(text).then(() => {
+          setCopied(true);
+          setTimeout(() => setCopied(false), 2000);
+        })
+      }
     >
       <span aria-live="polite">{copied ? "Copied" : "Copy URL"}</span>
     </button>

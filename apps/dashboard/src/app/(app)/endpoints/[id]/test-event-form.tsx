@@ -60,7 +60,7 @@ export function TestEventForm({
                 ))}
               </>
             ) : (
-              <p>{String(result.answer.message ?? "No delivery was recorded.")}</p>
+              <p>{typeof result.answer.message === "string" ? result.answer.message : "No delivery was recorded."}</p>
             )}
           </div>
         )}
