@@ -1,4 +1,4 @@
-// `npm run db:migrate`: applies prisma/migrations to DATABASE_URL.
+// `npm run db:migrate`: applies prisma/migrations to DATABASE_URL, then prisma/functions.
 import { applyMigrations } from "../src/migrate";
 
 const connectionString = process.env.DATABASE_URL;
@@ -7,4 +7,6 @@ if (!connectionString) {
   process.exit(2);
 }
 const applied = await applyMigrations({ connectionString });
-console.log(applied.length ? `applied ${applied.join(", ")}` : "database is up to date");
+console.log(
+  `${applied.length ? `applied ${applied.join(", ")}` : "migrations are up to date"}; functions created from prisma/functions`,
+);

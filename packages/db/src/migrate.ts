@@ -1,17 +1,20 @@
 // Prisma's own schema engine, compiled to WebAssembly, so migrations need no native binary and no
 // download. It records applied folders in `_prisma_migrations`, the table `prisma migrate deploy`
-// uses, so a deployment with the stock CLI can take over at any time.
+// uses, so a deployment with the stock CLI can take over at any time. After the migrations, the
+// database functions are (re)created from prisma/functions, one file each (applyFunctions).
 import { readFile, readdir } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
 import { bindMigrationAwareSqlAdapterFactory } from "@prisma/driver-adapter-utils";
 import * as wasmBindings from "@prisma/schema-engine-wasm/schema_engine_bg";
 
 export const prismaDir = fileURLToPath(new URL("../../../prisma/", import.meta.url));
 export const schemaPath = join(prismaDir, "schema.prisma");
 export const migrationsDir = join(prismaDir, "migrations");
+export const functionsDir = join(prismaDir, "functions");
 
 // @types/node 20 declares no WebAssembly namespace; this is the slice used here.
 declare const WebAssembly: {
@@ -90,9 +93,9 @@ async function readSchema(): Promise<SchemaFile> {
   return { path: "schema.prisma", content: await readFile(schemaPath, "utf8") };
 }
 
-async function readMigrationsList(until?: string) {
+async function readMigrationsList() {
   const entries = (await readdir(migrationsDir, { withFileTypes: true }).catch(() => []))
-    .filter((entry) => entry.isDirectory() && (!until || entry.name <= until))
+    .filter((entry) => entry.isDirectory())
     .map((entry) => entry.name)
     .sort();
   const migrationDirectories = await Promise.all(
@@ -113,16 +116,146 @@ async function readMigrationsList(until?: string) {
   };
 }
 
+export type MigrateOptions = { connectionString: string };
+
 /**
- * Applies the folders of prisma/migrations that the database has not seen, up to and including
- * `until` if given (to test an upgrade from an older schema). Returns their names.
+ * Applies the folders of prisma/migrations that the database has not seen, then the function
+ * files (applyFunctions). Returns the names of the folders it applied.
  */
-export async function applyMigrations(options: { connectionString: string; until?: string }): Promise<string[]> {
-  const migrationsList = await readMigrationsList(options.until);
-  return withEngine(await readSchema(), options.connectionString, async (engine) => {
+export async function applyMigrations(options: MigrateOptions): Promise<string[]> {
+  const migrationsList = await readMigrationsList();
+  const applied = await withEngine(await readSchema(), options.connectionString, async (engine) => {
     const result = await engine.applyMigrations({ migrationsList, filters: { externalTables: [], externalEnums: [] } });
     return result.appliedMigrationNames;
   });
+  await applyFunctions(options);
+  return applied;
+}
+
+/** A routine Hookloop owns: its name starts with this (the runner drops any it has no file for). */
+const functionPrefix = "hookloop_";
+
+type FunctionFile = { name: string; sql: string };
+
+/** prisma/functions/<name>.sql, in name order; each defines the routine (or overloads) called <name>. */
+export async function readFunctionFiles(): Promise<FunctionFile[]> {
+  const names = (await readdir(functionsDir)).filter((file) => file.endsWith(".sql")).sort();
+  return Promise.all(
+    names.map(async (file) => {
+      const name = file.slice(0, -".sql".length);
+      if (!/^hookloop_[a-z0-9_]+$/.test(name)) {
+        throw new Error(`prisma/functions/${file}: a function file is named after its function, hookloop_<name>.sql`);
+      }
+      return { name, sql: await readFile(join(functionsDir, file), "utf8") };
+    }),
+  );
+}
+
+async function withSql<T>(connectionString: string, use: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString });
+  await client.connect();
+  try {
+    return await use(client);
+  } finally {
+    await client.end();
+  }
+}
+
+async function inTransaction<T>(client: pg.Client, work: () => Promise<T>, { commit }: { commit: boolean }): Promise<T> {
+  await client.query("BEGIN");
+  try {
+    const result = await work();
+    await client.query(commit ? "COMMIT" : "ROLLBACK");
+    return result;
+  } catch (error) {
+    await client.query("ROLLBACK");
+    throw error;
+  }
+}
+
+/** Every hookloop_ routine of the current schema, by signature, with its definition. */
+async function functionDefinitions(client: pg.Client): Promise<Map<string, string>> {
+  const { rows } = await client.query<{ signature: string; definition: string }>(
+    `SELECT p.oid::regprocedure::text AS signature, pg_get_functiondef(p.oid) AS definition
+     FROM pg_proc p
+     WHERE p.pronamespace = current_schema()::regnamespace AND starts_with(p.proname, $1)
+     ORDER BY 1`,
+    [functionPrefix],
+  );
+  return new Map(rows.map((row) => [row.signature, row.definition]));
+}
+
+/**
+ * Drops every hookloop_ routine and creates them again from the files, inside the caller's
+ * transaction, so the database holds exactly what the files define: a function whose file was
+ * deleted goes, and so does the old signature of one whose parameters changed.
+ */
+async function installFunctions(client: pg.Client, files: FunctionFile[]): Promise<void> {
+  // One runner at a time (several services may migrate on start).
+  await client.query("SELECT pg_advisory_xact_lock(hashtext('hookloop:functions'))");
+  for (const signature of (await functionDefinitions(client)).keys()) await client.query(`DROP ROUTINE ${signature}`);
+  for (const file of files) {
+    try {
+      await client.query(file.sql);
+    } catch (error) {
+      throw new Error(`prisma/functions/${file.name}.sql: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  const made = new Set([...(await functionDefinitions(client)).keys()].map((signature) => signature.replace(/\(.*$/, "")));
+  const strays = [...made].filter((name) => !files.some((file) => file.name === name));
+  const empty = files.filter((file) => !made.has(file.name)).map((file) => `${file.name}.sql`);
+  if (strays.length || empty.length) {
+    throw new Error(
+      `prisma/functions: each file defines the function it is named after` +
+        (strays.length ? `; no file is named after ${strays.join(", ")}` : "") +
+        (empty.length ? `; ${empty.join(", ")} defines no function of its name` : ""),
+    );
+  }
+}
+
+/**
+ * (Re)creates the database functions from prisma/functions, in one transaction: every hookloop_
+ * routine is dropped and each file applied, in name order. Idempotent; run after the migrations.
+ */
+export async function applyFunctions(options: MigrateOptions): Promise<void> {
+  const files = await readFunctionFiles();
+  await withSql(options.connectionString, (client) =>
+    inTransaction(client, () => installFunctions(client, files), { commit: true }),
+  );
+}
+
+export type FunctionDrift = {
+  /** The routine's name and argument types, as Postgres prints them. */
+  signature: string;
+  /** missing: a file defines it, the database lacks it; unexpected: the database has it, no file does; differs: both, unlike. */
+  problem: "missing" | "unexpected" | "differs";
+};
+
+/**
+ * How the database's hookloop_ routines differ from prisma/functions; empty when they agree.
+ * Compares pg_get_functiondef of each with what the files make on the same database, in a
+ * transaction that is rolled back, so nothing changes. Needs the owner's connection, as migrating does.
+ */
+export async function functionDrift(options: MigrateOptions): Promise<FunctionDrift[]> {
+  const files = await readFunctionFiles();
+  return withSql(options.connectionString, (client) =>
+    inTransaction(
+      client,
+      async () => {
+        const actual = await functionDefinitions(client);
+        await installFunctions(client, files);
+        const expected = await functionDefinitions(client);
+        const drift: FunctionDrift[] = [];
+        for (const [signature, definition] of expected) {
+          if (!actual.has(signature)) drift.push({ signature, problem: "missing" });
+          else if (actual.get(signature) !== definition) drift.push({ signature, problem: "differs" });
+        }
+        for (const signature of actual.keys()) if (!expected.has(signature)) drift.push({ signature, problem: "unexpected" });
+        return drift.sort((a, b) => a.signature.localeCompare(b.signature));
+      },
+      { commit: false },
+    ),
+  );
 }
 
 export type DatamodelSource = { tag: "empty" } | { tag: "schemaDatamodel"; files: SchemaFile[] };

@@ -27,15 +27,14 @@ export async function dropDatabase(name: string): Promise<void> {
   await withAdmin((client) => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
 }
 
-/** Creates a database and applies every migration to it. */
-/** A new database with the migrations applied, up to and including `until` if given. */
-export async function createMigratedDatabase(name: string, options: { until?: string } = {}): Promise<string> {
+/** A new database with every migration and function applied. */
+export async function createMigratedDatabase(name: string): Promise<string> {
   await withAdmin(async (client) => {
     await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
     await client.query(`CREATE DATABASE "${name}"`);
   });
   const url = databaseUrl(name);
-  await applyMigrations({ connectionString: url, until: options.until });
+  await applyMigrations({ connectionString: url });
   return url;
 }
 

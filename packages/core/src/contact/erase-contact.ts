@@ -1,6 +1,8 @@
 import { erasedEmailHash, isPlausibleEmail, normaliseEmail } from "@hookloop/domain";
+import { z } from "zod";
 import { InvalidInputError } from "../errors";
 import type { WorkspaceTx } from "../workspace/with-workspace";
+import { contactsLockKey } from "./contacts-lock";
 
 export type EraseContactOptions = {
   workspaceId: string;
@@ -11,6 +13,8 @@ export type EraseContactOptions = {
 };
 
 export const ERASED_PAYLOAD = { erased: true } as const;
+
+const redactedRowsSchema = z.array(z.object({ id: z.string() }));
 
 /**
  * Erases a person on request (GDPR art. 17): deletes their contact and its trigger events, blanks
@@ -27,12 +31,12 @@ export async function eraseContact(tx: WorkspaceTx, options: EraseContactOptions
   const emailHash = erasedEmailHash(workspaceId, email);
 
   // Alone against the worker's replays of this workspace (hookloop_lock_contact_history).
-  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended('contacts:' || ${workspaceId}, 0))`;
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(${contactsLockKey(workspaceId)}::bigint)`;
   const contact = await tx.contact.findUnique({ where: { workspaceId_email: { workspaceId, email } }, select: { id: true } });
   const triggerEventsDeleted = contact ? await tx.triggerEvent.count({ where: { contactId: contact.id } }) : 0;
 
   const pattern = `%${email.replace(/[\\%_]/g, (character) => `\\${character}`)}%`;
-  const redacted = await tx.$queryRaw<Array<{ id: string }>>`
+  const redactedRows = await tx.$queryRaw`
     UPDATE delivery SET
       payload = ${JSON.stringify(ERASED_PAYLOAD)}::jsonb,
       status = CASE WHEN status = 'queued' THEN 'ignored'::delivery_status ELSE status END,
@@ -40,6 +44,7 @@ export async function eraseContact(tx: WorkspaceTx, options: EraseContactOptions
     WHERE workspace_id = ${workspaceId}
       AND (contact_id = ${contact?.id ?? null}::uuid OR lower(payload::text) LIKE ${pattern})
     RETURNING id`;
+  const redacted = redactedRowsSchema.parse(redactedRows);
   if (redacted.length) {
     await tx.deliveryOutbox.deleteMany({ where: { deliveryId: { in: redacted.map((row) => row.id) } } });
   }

@@ -9,8 +9,8 @@
 //   so the order deliveries arrive in does not change the end;
 // - deliveries whose parts of the history touch are serialised by advisory locks.
 //
-// The database work is three functions (prisma/migrations/*_apply_delivery_functions and
-// *_contact_history), so one delivery costs five round trips (BEGIN, claim, lock, apply, COMMIT)
+// The database work is three functions (prisma/functions/), so one delivery costs five round
+// trips (BEGIN, claim, lock, apply, COMMIT)
 // on a plain `pg` connection of the Prisma client's own pool, under the same role and row-level
 // security:
 // - hookloop_claim_delivery names the workspace for the transaction, locks the delivery row and
@@ -24,16 +24,18 @@
 import { randomUUID } from "node:crypto";
 import type { Db, SqlClient } from "@hookloop/db/client";
 import { sqlPool } from "@hookloop/db/client";
-import { withWorkspace } from "../workspace/with-workspace";
 import {
+  erasedEmailHash,
   planContactChange,
   replayContactHistory,
   stripeEventSchema,
   type ContactPlan,
-  type EndpointSettings,
   type HistoryEvent,
   type ReplayedHistory,
 } from "@hookloop/domain";
+import { z } from "zod";
+import { contactsLockKey } from "../contact/contacts-lock";
+import { withWorkspace } from "../workspace/with-workspace";
 
 /** The event names no contact yet; the customer event that does may still be on its way. */
 export class ContactNotResolvableError extends Error {
@@ -50,36 +52,47 @@ export type ApplyOutcome =
   | { status: "failed"; reason: string }
   | { status: "skipped"; reason: string };
 
-type ClaimedDelivery = {
-  status: string;
-  payload: unknown;
-  sync_names: boolean;
-  on_customer_deleted: EndpointSettings["onCustomerDeleted"];
-  events: EndpointSettings["events"] | null;
-};
+const deletionBehaviour = z.enum(["delete", "unsubscribe"]);
 
-type RecordedEvent = {
-  eventId: string;
-  created: string;
-  customerId: string | null;
-  email: string | null;
-  firstName: string | null;
-  lastName: string | null;
-  authoritative: boolean;
-  deletion: "delete" | "unsubscribe" | null;
-  contactId: string | null;
-};
-type ContactRow = {
-  id: string;
-  email: string;
-  firstEventId: string | null;
-  firstName: string | null;
-  lastName: string | null;
-  subscribed: boolean;
-  stripeCustomerId: string | null;
-};
+/** A row of hookloop_claim_delivery: the delivery's status and, while it is queued, what applying it needs. */
+const claimedDeliverySchema = z.object({
+  status: z.enum(["queued", "processed", "ignored", "failed"]),
+  payload: z.unknown(),
+  sync_names: z.boolean(),
+  on_customer_deleted: deletionBehaviour,
+  events: z.array(z.object({ eventType: z.string(), enabled: z.boolean(), triggerName: z.string().nullable() })).nullable(),
+});
+
+const recordedEventSchema = z.object({
+  eventId: z.string(),
+  created: z.string(),
+  customerId: z.string().nullable(),
+  email: z.string().nullable(),
+  firstName: z.string().nullable(),
+  lastName: z.string().nullable(),
+  authoritative: z.boolean(),
+  deletion: deletionBehaviour.nullable(),
+  contactId: z.string().nullable(),
+});
+type RecordedEvent = z.infer<typeof recordedEventSchema>;
+
+const contactRowSchema = z.object({
+  id: z.string(),
+  email: z.string(),
+  firstEventId: z.string().nullable(),
+  firstName: z.string().nullable(),
+  lastName: z.string().nullable(),
+  subscribed: z.boolean(),
+  stripeCustomerId: z.string().nullable(),
+});
+type ContactRow = z.infer<typeof contactRowSchema>;
+
 /** What hookloop_lock_contact_history returns: the part of the history, or why there is none. */
-type LockedPart = { retry?: true; erased?: true; events: RecordedEvent[]; contacts: ContactRow[] };
+const lockedPartSchema = z.union([
+  z.object({ retry: z.literal(true) }),
+  z.object({ erased: z.literal(true) }),
+  z.object({ events: z.array(recordedEventSchema), contacts: z.array(contactRowSchema) }),
+]);
 /** Where an event of the part belonged after the last replay. */
 type Placement = { eventId: string; contactId: string | null };
 type ContactWrites = {
@@ -90,7 +103,7 @@ type ContactWrites = {
 
 // Named statements: each connection parses and plans them once.
 const claimStatement = "SELECT * FROM hookloop_claim_delivery($1, $2::uuid)";
-const lockStatement = "SELECT hookloop_lock_contact_history($1, $2, $3) AS part";
+const lockStatement = "SELECT hookloop_lock_contact_history($1, $2, $3, $4::bigint, $5) AS part";
 const applyStatement = "SELECT hookloop_apply_contact_history($1::uuid, $2::jsonb, $3::jsonb)";
 
 const erasedReason = "This email was erased at the contact's request; Hookloop does not add it again.";
@@ -131,12 +144,12 @@ async function applyClaimed(
   options: ApplyDeliveryOptions,
   lock: { exclusive: boolean },
 ): Promise<ApplyOutcome> {
-  const claimed = await client.query<ClaimedDelivery>({
+  const claimed = await client.query({
     name: "hookloop_claim_delivery",
     text: claimStatement,
     values: [options.workspaceId, options.deliveryId],
   });
-  const row = claimed.rows[0];
+  const row = claimed.rows[0] === undefined ? undefined : claimedDeliverySchema.parse(claimed.rows[0]);
   if (row?.status !== "queued") {
     return { status: "skipped", reason: row ? `The delivery is already ${row.status}.` : "The delivery no longer exists." };
   }
@@ -164,14 +177,20 @@ async function applyClaimed(
   });
   if (plan.kind === "unusable") return finish({ status: "failed", reason: plan.reason });
 
-  const locked = await client.query<{ part: LockedPart }>({
+  const locked = await client.query<{ part: unknown }>({
     name: "hookloop_lock_contact_history",
     text: lockStatement,
-    values: [plan.customerId, plan.email, lock.exclusive],
+    values: [
+      plan.customerId,
+      plan.email,
+      plan.email === null ? null : erasedEmailHash(options.workspaceId, plan.email),
+      contactsLockKey(options.workspaceId).toString(),
+      lock.exclusive,
+    ],
   });
-  const part = locked.rows[0]!.part;
-  if (part.retry) throw new HistoryPartGrewError();
-  if (part.erased) return finish({ status: "processed", reason: erasedReason, contactId: null });
+  const part = lockedPartSchema.parse(locked.rows[0]?.part);
+  if ("retry" in part) throw new HistoryPartGrewError();
+  if ("erased" in part) return finish({ status: "processed", reason: erasedReason, contactId: null });
 
   // The event joins the part (unless it is there already: the same Stripe event through another
   // endpoint, or a replay of this delivery).

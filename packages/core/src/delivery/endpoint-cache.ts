@@ -4,6 +4,7 @@
 import type { DbClient } from "@hookloop/db/client";
 import type { EndpointSettings } from "@hookloop/domain";
 import type { SecretBox } from "@hookloop/secrets";
+import { z } from "zod";
 import { activeSigningSecrets } from "../endpoint/endpoint-secrets";
 
 export type IngestEndpoint = {
@@ -15,16 +16,22 @@ export type IngestEndpoint = {
   validUntil: number;
 };
 
-type StoredEndpoint = {
-  id: string;
-  workspaceId: string;
-  secretCiphertext: string | null;
-  previousSecretCiphertext: string | null;
-  previousSecretExpiresAt: string | null;
-  syncNames: boolean;
-  onCustomerDeleted: "delete" | "unsubscribe";
-  events: Array<{ eventType: string; enabled: boolean; triggerName: string | null }>;
-};
+/** What hookloop_ingest_endpoint returns: the endpoint, or null when the URL names no enabled one. */
+const storedEndpointSchema = z
+  .object({
+    id: z.string(),
+    workspaceId: z.string(),
+    secretCiphertext: z.string().nullable(),
+    previousSecretCiphertext: z.string().nullable(),
+    previousSecretExpiresAt: z.iso
+      .datetime({ offset: true })
+      .nullable()
+      .transform((at) => (at === null ? null : new Date(at))),
+    syncNames: z.boolean(),
+    onCustomerDeleted: z.enum(["delete", "unsubscribe"]),
+    events: z.array(z.object({ eventType: z.string(), enabled: z.boolean(), triggerName: z.string().nullable() })),
+  })
+  .nullable();
 
 export type EndpointCache = {
   get: (endpointId: string, options?: { fresh?: boolean }) => Promise<IngestEndpoint | null>;
@@ -45,14 +52,10 @@ export function createEndpointCache(db: DbClient, options: EndpointCacheOptions)
   async function load(endpointId: string): Promise<IngestEndpoint | null> {
     // Through a database function: before the tenant is known, row-level security lets ingest
     // read the one endpoint its URL names and nothing else.
-    const rows = await db.$queryRaw<Array<{ endpoint: StoredEndpoint | null }>>`
+    const rows = await db.$queryRaw<Array<{ endpoint: unknown }>>`
       SELECT hookloop_ingest_endpoint(${endpointId}) AS endpoint`;
-    const stored = rows[0]?.endpoint;
-    if (!stored) return null;
-    const endpoint = {
-      ...stored,
-      previousSecretExpiresAt: stored.previousSecretExpiresAt ? new Date(stored.previousSecretExpiresAt) : null,
-    };
+    const endpoint = storedEndpointSchema.parse(rows[0]?.endpoint ?? null);
+    if (!endpoint) return null;
     const now = Date.now();
     const expiry = endpoint.previousSecretExpiresAt?.getTime();
     return {

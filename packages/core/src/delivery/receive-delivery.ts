@@ -3,6 +3,7 @@
 import { sqlPool, type Db, type SqlPool } from "@hookloop/db/client";
 import { classifyEvent, parseStripeEvent } from "@hookloop/domain";
 import type { TypedQueue } from "@hookloop/queue";
+import { z } from "zod";
 import { verifyStripeSignature, type SignatureProblem } from "../stripe/verify-stripe-signature";
 import type { EndpointCache } from "./endpoint-cache";
 
@@ -86,6 +87,11 @@ export function createDeliveryReceiver(db: Db, options: DeliveryReceiverOptions)
   };
 }
 
+/** The rows of hookloop_record_deliveries: one per delivery inserted. */
+const recordedRowsSchema = z.array(
+  z.object({ out_endpoint_id: z.string(), out_stripe_event_id: z.string(), out_delivery_id: z.string() }),
+);
+
 type DeliveryRecord = {
   endpointId: string;
   stripeEventId: string;
@@ -98,7 +104,7 @@ type DeliveryRecord = {
 };
 
 /**
- * Records deliveries through hookloop_record_deliveries (prisma/migrations), several per statement
+ * Records deliveries through hookloop_record_deliveries (prisma/functions), several per statement
  * and transaction when requests arrive together: a request that finds the batches in flight waits
  * for the next one instead of taking a connection and a commit of its own. Under light load every
  * request is a batch of one. Each caller gets its answer only after the batch holding its delivery
@@ -116,7 +122,7 @@ function createDeliveryRecorder(pool: SqlPool, options: { maxInFlight?: number; 
   let inFlight = 0;
 
   const recordBatch = async (records: DeliveryRecord[]): Promise<Array<string | null>> => {
-    const result = await pool.query<{ out_endpoint_id: string; out_stripe_event_id: string; out_delivery_id: string }>({
+    const result = await pool.query({
       name: "hookloop_record_deliveries",
       text: "SELECT * FROM hookloop_record_deliveries($1, $2, $3, $4, $5, $6::delivery_status[], $7, $8)",
       values: [
@@ -131,7 +137,9 @@ function createDeliveryRecorder(pool: SqlPool, options: { maxInFlight?: number; 
       ],
     });
     const inserted = new Map(
-      result.rows.map((row) => [`${row.out_endpoint_id} ${row.out_stripe_event_id}`, row.out_delivery_id]),
+      recordedRowsSchema
+        .parse(result.rows)
+        .map((row) => [`${row.out_endpoint_id} ${row.out_stripe_event_id}`, row.out_delivery_id]),
     );
     // The same event twice in one batch was inserted once: the first asker gets it, the other is a duplicate.
     return records.map((r) => {

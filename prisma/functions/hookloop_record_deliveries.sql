@@ -1,12 +1,9 @@
--- No schema change: ingest records deliveries that arrive together in one statement (see @hookloop/core receive-delivery.ts).
-
--- hookloop:manual (SQL Prisma cannot express; the drift test replays it)
-
--- hookloop_record_delivery for many deliveries at once, set-based: per endpoint named in the batch,
--- it reads that one endpoint (app.endpoint_id), works for its workspace (app.workspace_id), inserts
--- the deliveries once per (endpoint, Stripe event id) and puts the queued ones in the outbox.
+-- Records verified deliveries, many at once, set-based: per endpoint named in the batch, it reads
+-- that one endpoint (app.endpoint_id), works for its workspace (app.workspace_id), inserts the
+-- deliveries once per (endpoint, Stripe event id) and puts the queued ones in the outbox.
 -- Returns one row per delivery inserted; a delivery absent from the result was a duplicate.
-CREATE FUNCTION hookloop_record_deliveries(
+-- Caller: @hookloop/core receive-delivery.ts.
+CREATE OR REPLACE FUNCTION hookloop_record_deliveries(
   p_endpoint_ids text[], p_stripe_event_ids text[], p_types text[], p_livemodes boolean[], p_created bigint[],
   p_statuses delivery_status[], p_reasons text[], p_payloads text[]
 ) RETURNS TABLE (out_endpoint_id text, out_stripe_event_id text, out_delivery_id uuid) LANGUAGE plpgsql VOLATILE

@@ -144,6 +144,15 @@ CREATE TABLE "endpoint_event" (
 );
 
 -- CreateTable
+CREATE TABLE "delivery_outbox" (
+    "delivery_id" UUID NOT NULL,
+    "workspace_id" TEXT NOT NULL,
+    "recorded_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "delivery_outbox_pkey" PRIMARY KEY ("delivery_id")
+);
+
+-- CreateTable
 CREATE TABLE "delivery" (
     "id" UUID NOT NULL DEFAULT gen_random_uuid(),
     "workspace_id" TEXT NOT NULL,
@@ -157,7 +166,6 @@ CREATE TABLE "delivery" (
     "reason" TEXT,
     "payload" JSONB NOT NULL,
     "attempts" INTEGER NOT NULL DEFAULT 0,
-    "enqueued_at" TIMESTAMPTZ(3),
     "processed_at" TIMESTAMPTZ(3),
     "contact_id" UUID,
 
@@ -176,21 +184,28 @@ CREATE TABLE "contact" (
     "stripe_customer_id" TEXT,
     "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "updated_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "first_event_id" TEXT,
 
     CONSTRAINT "contact_pkey" PRIMARY KEY ("id")
 );
 
 -- CreateTable
-CREATE TABLE "stripe_customer" (
+CREATE TABLE "contact_event" (
     "workspace_id" TEXT NOT NULL,
-    "customer_id" TEXT NOT NULL,
-    "contact_id" UUID,
+    "stripe_event_id" TEXT NOT NULL,
+    "stripe_created_at" TIMESTAMPTZ(3) NOT NULL,
+    "customer_id" TEXT,
     "email" TEXT,
-    "last_event_created" TIMESTAMPTZ(3),
-    "last_event_id" TEXT,
-    "deleted_at" TIMESTAMPTZ(3),
+    "first_name" TEXT,
+    "last_name" TEXT,
+    "authoritative" BOOLEAN NOT NULL,
+    "deletion" "deletion_behaviour",
+    "triggers" JSONB NOT NULL,
+    "delivery_id" UUID,
+    "contact_id" UUID,
+    "recorded_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
 
-    CONSTRAINT "stripe_customer_pkey" PRIMARY KEY ("workspace_id","customer_id")
+    CONSTRAINT "contact_event_pkey" PRIMARY KEY ("workspace_id","stripe_event_id")
 );
 
 -- CreateTable
@@ -206,6 +221,29 @@ CREATE TABLE "trigger_event" (
     "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
 
     CONSTRAINT "trigger_event_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "contact_suppression" (
+    "workspace_id" TEXT NOT NULL,
+    "email_hash" TEXT NOT NULL,
+    "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "contact_suppression_pkey" PRIMARY KEY ("workspace_id","email_hash")
+);
+
+-- CreateTable
+CREATE TABLE "erasure_audit" (
+    "id" UUID NOT NULL DEFAULT gen_random_uuid(),
+    "workspace_id" TEXT NOT NULL,
+    "email_hash" TEXT NOT NULL,
+    "requested_by" TEXT NOT NULL,
+    "contact_deleted" BOOLEAN NOT NULL,
+    "trigger_events_deleted" INTEGER NOT NULL,
+    "deliveries_redacted" INTEGER NOT NULL,
+    "erased_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "erasure_audit_pkey" PRIMARY KEY ("id")
 );
 
 -- CreateIndex
@@ -245,6 +283,9 @@ CREATE INDEX "invitation_email_idx" ON "invitation"("email");
 CREATE INDEX "endpoint_workspace_id_idx" ON "endpoint"("workspace_id");
 
 -- CreateIndex
+CREATE INDEX "delivery_outbox_recorded_at_idx" ON "delivery_outbox"("recorded_at");
+
+-- CreateIndex
 CREATE INDEX "delivery_workspace_id_received_at_idx" ON "delivery"("workspace_id", "received_at" DESC);
 
 -- CreateIndex
@@ -254,7 +295,7 @@ CREATE INDEX "delivery_endpoint_id_received_at_idx" ON "delivery"("endpoint_id",
 CREATE INDEX "delivery_contact_id_idx" ON "delivery"("contact_id");
 
 -- CreateIndex
-CREATE INDEX "delivery_status_received_at_idx" ON "delivery"("status", "received_at");
+CREATE INDEX "delivery_workspace_id_status_received_at_idx" ON "delivery"("workspace_id", "status", "received_at" DESC);
 
 -- CreateIndex
 CREATE UNIQUE INDEX "delivery_endpoint_id_stripe_event_id_key" ON "delivery"("endpoint_id", "stripe_event_id");
@@ -266,7 +307,16 @@ CREATE INDEX "contact_workspace_id_created_at_id_idx" ON "contact"("workspace_id
 CREATE UNIQUE INDEX "contact_workspace_id_email_key" ON "contact"("workspace_id", "email");
 
 -- CreateIndex
-CREATE INDEX "stripe_customer_contact_id_idx" ON "stripe_customer"("contact_id");
+CREATE UNIQUE INDEX "contact_workspace_id_first_event_id_key" ON "contact"("workspace_id", "first_event_id");
+
+-- CreateIndex
+CREATE INDEX "contact_event_workspace_id_customer_id_idx" ON "contact_event"("workspace_id", "customer_id");
+
+-- CreateIndex
+CREATE INDEX "contact_event_workspace_id_email_idx" ON "contact_event"("workspace_id", "email");
+
+-- CreateIndex
+CREATE INDEX "contact_event_delivery_id_idx" ON "contact_event"("delivery_id");
 
 -- CreateIndex
 CREATE INDEX "trigger_event_workspace_id_created_at_idx" ON "trigger_event"("workspace_id", "created_at" DESC);
@@ -279,6 +329,9 @@ CREATE INDEX "trigger_event_contact_id_idx" ON "trigger_event"("contact_id");
 
 -- CreateIndex
 CREATE UNIQUE INDEX "trigger_event_workspace_id_stripe_event_id_name_key" ON "trigger_event"("workspace_id", "stripe_event_id", "name");
+
+-- CreateIndex
+CREATE INDEX "erasure_audit_workspace_id_erased_at_idx" ON "erasure_audit"("workspace_id", "erased_at" DESC);
 
 -- AddForeignKey
 ALTER TABLE "session" ADD CONSTRAINT "session_user_id_fkey" FOREIGN KEY ("user_id") REFERENCES "user"("id") ON DELETE CASCADE ON UPDATE CASCADE;
@@ -317,10 +370,10 @@ ALTER TABLE "delivery" ADD CONSTRAINT "delivery_contact_id_fkey" FOREIGN KEY ("c
 ALTER TABLE "contact" ADD CONSTRAINT "contact_workspace_id_fkey" FOREIGN KEY ("workspace_id") REFERENCES "workspace"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
 -- AddForeignKey
-ALTER TABLE "stripe_customer" ADD CONSTRAINT "stripe_customer_workspace_id_fkey" FOREIGN KEY ("workspace_id") REFERENCES "workspace"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+ALTER TABLE "contact_event" ADD CONSTRAINT "contact_event_workspace_id_fkey" FOREIGN KEY ("workspace_id") REFERENCES "workspace"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
 -- AddForeignKey
-ALTER TABLE "stripe_customer" ADD CONSTRAINT "stripe_customer_contact_id_fkey" FOREIGN KEY ("contact_id") REFERENCES "contact"("id") ON DELETE SET NULL ON UPDATE CASCADE;
+ALTER TABLE "contact_event" ADD CONSTRAINT "contact_event_delivery_id_fkey" FOREIGN KEY ("delivery_id") REFERENCES "delivery"("id") ON DELETE SET NULL ON UPDATE CASCADE;
 
 -- AddForeignKey
 ALTER TABLE "trigger_event" ADD CONSTRAINT "trigger_event_workspace_id_fkey" FOREIGN KEY ("workspace_id") REFERENCES "workspace"("id") ON DELETE CASCADE ON UPDATE CASCADE;
@@ -330,3 +383,81 @@ ALTER TABLE "trigger_event" ADD CONSTRAINT "trigger_event_contact_id_fkey" FOREI
 
 -- AddForeignKey
 ALTER TABLE "trigger_event" ADD CONSTRAINT "trigger_event_delivery_id_fkey" FOREIGN KEY ("delivery_id") REFERENCES "delivery"("id") ON DELETE SET NULL ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "contact_suppression" ADD CONSTRAINT "contact_suppression_workspace_id_fkey" FOREIGN KEY ("workspace_id") REFERENCES "workspace"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "erasure_audit" ADD CONSTRAINT "erasure_audit_workspace_id_fkey" FOREIGN KEY ("workspace_id") REFERENCES "workspace"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- hookloop:manual (SQL Prisma cannot express, and no function: those live in prisma/functions/)
+
+-- Services connect as, or SET ROLE to, hookloop_app: no superuser, no BYPASSRLS.
+DO $$
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'hookloop_app') THEN
+    CREATE ROLE hookloop_app NOLOGIN NOSUPERUSER NOBYPASSRLS;
+  END IF;
+END $$;
+GRANT USAGE ON SCHEMA public TO hookloop_app;
+GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO hookloop_app;
+ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO hookloop_app;
+
+-- Every tenant table admits only the rows of the workspace named for the transaction
+-- (app.workspace_id, set transaction-locally by withWorkspace in @hookloop/core), for its owner too
+-- (FORCE). The setting is read inline rather than through a function, so no policy depends on
+-- prisma/functions, which the migration runner drops and re-creates after the migrations.
+ALTER TABLE "endpoint" ENABLE ROW LEVEL SECURITY;
+ALTER TABLE "endpoint" FORCE ROW LEVEL SECURITY;
+CREATE POLICY tenant_isolation ON "endpoint"
+  USING (workspace_id = nullif(current_setting('app.workspace_id', true), ''))
+  WITH CHECK (workspace_id = nullif(current_setting('app.workspace_id', true), ''));
+
+ALTER TABLE "endpoint_event" ENABLE ROW LEVEL SECURITY;
+ALTER TABLE "endpoint_event" FORCE ROW LEVEL SECURITY;
+CREATE POLICY tenant_isolation ON "endpoint_event"
+  USING (workspace_id = nullif(current_setting('app.workspace_id', true), ''))
+  WITH CHECK (workspace_id = nullif(current_setting('app.workspace_id', true), ''));
+
+ALTER TABLE "delivery" ENABLE ROW LEVEL SECURITY;
+ALTER TABLE "delivery" FORCE ROW LEVEL SECURITY;
+CREATE POLICY tenant_isolation ON "delivery"
+  USING (workspace_id = nullif(current_setting('app.workspace_id', true), ''))
+  WITH CHECK (workspace_id = nullif(current_setting('app.workspace_id', true), ''));
+
+ALTER TABLE "contact" ENABLE ROW LEVEL SECURITY;
+ALTER TABLE "contact" FORCE ROW LEVEL SECURITY;
+CREATE POLICY tenant_isolation ON "contact"
+  USING (workspace_id = nullif(current_setting('app.workspace_id', true), ''))
+  WITH CHECK (workspace_id = nullif(current_setting('app.workspace_id', true), ''));
+
+ALTER TABLE "contact_event" ENABLE ROW LEVEL SECURITY;
+ALTER TABLE "contact_event" FORCE ROW LEVEL SECURITY;
+CREATE POLICY tenant_isolation ON "contact_event"
+  USING (workspace_id = nullif(current_setting('app.workspace_id', true), ''))
+  WITH CHECK (workspace_id = nullif(current_setting('app.workspace_id', true), ''));
+
+ALTER TABLE "trigger_event" ENABLE ROW LEVEL SECURITY;
+ALTER TABLE "trigger_event" FORCE ROW LEVEL SECURITY;
+CREATE POLICY tenant_isolation ON "trigger_event"
+  USING (workspace_id = nullif(current_setting('app.workspace_id', true), ''))
+  WITH CHECK (workspace_id = nullif(current_setting('app.workspace_id', true), ''));
+
+ALTER TABLE "contact_suppression" ENABLE ROW LEVEL SECURITY;
+ALTER TABLE "contact_suppression" FORCE ROW LEVEL SECURITY;
+CREATE POLICY tenant_isolation ON "contact_suppression"
+  USING (workspace_id = nullif(current_setting('app.workspace_id', true), ''))
+  WITH CHECK (workspace_id = nullif(current_setting('app.workspace_id', true), ''));
+
+ALTER TABLE "erasure_audit" ENABLE ROW LEVEL SECURITY;
+ALTER TABLE "erasure_audit" FORCE ROW LEVEL SECURITY;
+CREATE POLICY tenant_isolation ON "erasure_audit"
+  USING (workspace_id = nullif(current_setting('app.workspace_id', true), ''))
+  WITH CHECK (workspace_id = nullif(current_setting('app.workspace_id', true), ''));
+
+-- Ingest knows only the endpoint id in the URL: it may read that one endpoint and its settings
+-- (app.endpoint_id, set by hookloop_ingest_endpoint and hookloop_record_deliveries).
+CREATE POLICY ingest_lookup ON "endpoint" FOR SELECT
+  USING (id = nullif(current_setting('app.endpoint_id', true), ''));
+CREATE POLICY ingest_lookup ON "endpoint_event" FOR SELECT
+  USING (endpoint_id = nullif(current_setting('app.endpoint_id', true), ''));

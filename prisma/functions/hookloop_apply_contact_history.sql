@@ -1,0 +1,90 @@
+-- Writes what a replay of one part of the history changed, for the delivery claimed in this
+-- transaction (see @hookloop/core apply-delivery.ts): p_event is the delivery's own event
+-- ({eventId, created, change}: its contact change from planContactChange), added to the history
+-- here, or null when it has none; p_writes is
+--   {remove: [contact id], contacts: [contact, new or changed], placements: [{eventId, contactId}], outcome: {status, reason, contactId}}
+-- Contacts go first, with the emails that change parked on a placeholder so that two contacts may
+-- trade emails; then the event joins the history, each re-placed event moves its trigger events
+-- to its contact (or drops them when it has none), and the delivery records its outcome and
+-- leaves the outbox.
+CREATE OR REPLACE FUNCTION hookloop_apply_contact_history(p_delivery_id uuid, p_event jsonb, p_writes jsonb)
+RETURNS void LANGUAGE plpgsql VOLATILE
+AS $$
+DECLARE
+  v_ws text := hookloop_workspace();
+  v_change jsonb := p_event->'change';
+  v_id uuid;
+  v_contact record;
+  v_placement record;
+  v_delivery_id uuid;
+  v_event_delivery_id uuid;
+BEGIN
+  IF v_ws IS NULL THEN
+    RAISE EXCEPTION 'hookloop_apply_contact_history: no workspace set for this transaction';
+  END IF;
+
+  FOR v_id IN SELECT jsonb_array_elements_text(p_writes->'remove')::uuid LOOP
+    DELETE FROM contact WHERE id = v_id;
+  END LOOP;
+  FOR v_contact IN SELECT * FROM jsonb_to_recordset(p_writes->'contacts') AS x(id uuid, email text) LOOP
+    UPDATE contact SET email = id || '@replaying.invalid' WHERE id = v_contact.id AND email <> v_contact.email;
+  END LOOP;
+  INSERT INTO contact AS c (id, workspace_id, email, first_name, last_name, subscribed, source, stripe_customer_id, first_event_id)
+  SELECT x.id, v_ws, x.email, x."firstName", x."lastName", x.subscribed, 'Stripe', x."stripeCustomerId", x."firstEventId"
+    FROM jsonb_to_recordset(p_writes->'contacts')
+      AS x(id uuid, email text, "firstName" text, "lastName" text, subscribed boolean, "stripeCustomerId" text, "firstEventId" text)
+  ON CONFLICT (id) DO UPDATE SET
+    email = EXCLUDED.email, first_name = EXCLUDED.first_name, last_name = EXCLUDED.last_name, subscribed = EXCLUDED.subscribed,
+    stripe_customer_id = EXCLUDED.stripe_customer_id, first_event_id = EXCLUDED.first_event_id, updated_at = now();
+
+  -- The same Stripe event through a second endpoint: one change, the triggers of both.
+  IF p_event IS NOT NULL THEN
+    INSERT INTO contact_event AS ce (workspace_id, stripe_event_id, stripe_created_at, customer_id, email, first_name, last_name,
+                                     authoritative, deletion, triggers, delivery_id, contact_id)
+    SELECT v_ws, p_event->>'eventId', (p_event->>'created')::timestamptz, v_change->>'customerId', v_change->>'email',
+           v_change->'name'->>'firstName', v_change->'name'->>'lastName', coalesce((v_change->>'authoritative')::boolean, false),
+           CASE WHEN v_change->>'kind' = 'delete' THEN (v_change->>'behaviour')::deletion_behaviour END,
+           coalesce(v_change->'triggers', '[]'), p_delivery_id, p."contactId"
+      FROM jsonb_to_recordset(p_writes->'placements') AS p("eventId" text, "contactId" uuid)
+      WHERE p."eventId" = p_event->>'eventId'
+    ON CONFLICT (workspace_id, stripe_event_id) DO UPDATE SET
+      contact_id = EXCLUDED.contact_id,
+      triggers = (SELECT coalesce(jsonb_agg(t), '[]') FROM (
+        SELECT DISTINCT ON (t->>'name') t FROM jsonb_array_elements(ce.triggers || EXCLUDED.triggers) AS t) AS merged)
+    RETURNING delivery_id INTO v_event_delivery_id;
+    IF NOT FOUND THEN RAISE EXCEPTION 'hookloop_apply_contact_history: event % has no placement', p_event->>'eventId'; END IF;
+  END IF;
+
+  FOR v_placement IN SELECT * FROM jsonb_to_recordset(p_writes->'placements') AS p("eventId" text, "contactId" uuid) LOOP
+    IF v_placement."eventId" IS DISTINCT FROM p_event->>'eventId' THEN
+      UPDATE contact_event SET contact_id = v_placement."contactId"
+        WHERE workspace_id = v_ws AND stripe_event_id = v_placement."eventId"
+        RETURNING delivery_id INTO v_delivery_id;
+    ELSE
+      v_delivery_id := v_event_delivery_id;
+    END IF;
+    -- A delivery another worker holds (a replay of it) records its own contact when it is done.
+    IF v_delivery_id <> p_delivery_id THEN
+      UPDATE delivery SET contact_id = v_placement."contactId"
+        WHERE id = (SELECT id FROM delivery WHERE id = v_delivery_id FOR UPDATE SKIP LOCKED)
+          AND contact_id IS DISTINCT FROM v_placement."contactId";
+    END IF;
+    IF v_placement."contactId" IS NULL THEN
+      DELETE FROM trigger_event WHERE workspace_id = v_ws AND stripe_event_id = v_placement."eventId";
+    ELSE
+      INSERT INTO trigger_event (workspace_id, contact_id, name, properties, stripe_event_id, delivery_id, occurred_at)
+      SELECT v_ws, ce.contact_id, t.trigger->>'name', t.trigger->'properties', ce.stripe_event_id, ce.delivery_id, ce.stripe_created_at
+        FROM contact_event ce CROSS JOIN LATERAL jsonb_array_elements(ce.triggers) WITH ORDINALITY AS t(trigger, n)
+        WHERE ce.workspace_id = v_ws AND ce.stripe_event_id = v_placement."eventId"
+        ORDER BY t.n
+      ON CONFLICT (workspace_id, stripe_event_id, name) DO UPDATE SET contact_id = EXCLUDED.contact_id
+        WHERE trigger_event.contact_id IS DISTINCT FROM EXCLUDED.contact_id;
+    END IF;
+  END LOOP;
+
+  UPDATE delivery SET status = (p_writes->'outcome'->>'status')::delivery_status, reason = p_writes->'outcome'->>'reason',
+                      contact_id = (p_writes->'outcome'->>'contactId')::uuid, processed_at = now(), attempts = attempts + 1
+    WHERE id = p_delivery_id;
+  IF NOT FOUND THEN RAISE EXCEPTION 'delivery % does not exist', p_delivery_id; END IF;
+  DELETE FROM delivery_outbox WHERE delivery_id = p_delivery_id;
+END $$;
