@@ -1,61 +1,51 @@
 // The whole back half as a user runs it: the CLI creates a workspace and endpoint, Stripe-signed
 // events of every supported type are posted to the running ingest, and the running worker writes
 // the contacts and trigger events.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createDb, type Db } from "@hookloop/db/client";
+import { describe, expect } from "vitest";
 import { supportedEventTypes } from "@hookloop/domain";
-import {
-  recordTestDelivery,
-  createTestEnvironment,
-  newTestSigningSecret,
-  signedStripeRequest,
-  stripeEvent,
-  type TestEnvironment,
-} from "@hookloop/testing";
-import { freePort, runCli, startApp, waitUntil, type AppProcess } from "./processes";
+import { newTestSigningSecret, recordTestDelivery, signedStripeRequest, stripeEvent } from "@hookloop/testing";
+import { test as baseTest } from "@hookloop/testing/fixtures";
+import { freePort, runCli, startApp, waitUntil } from "./processes";
 
-let environment: TestEnvironment;
-let db: Db;
-let env: Record<string, string>;
-let ingest: AppProcess;
-let worker: AppProcess;
-let ingestUrl: string;
-let workerHealthUrl: string;
-
-beforeAll(async () => {
-  environment = await createTestEnvironment();
-  db = createDb({ connectionString: environment.databaseUrl, max: 2 });
-  const [ingestPort, healthPort] = [await freePort(), await freePort()];
-  ingestUrl = `http://127.0.0.1:${ingestPort}`;
-  workerHealthUrl = `http://127.0.0.1:${healthPort}`;
-  env = {
-    ...environment.env,
-    PORT: String(ingestPort),
-    WORKER_HEALTH_PORT: String(healthPort),
-    RELAY_INTERVAL_MS: "200",
-    INGEST_PUBLIC_URL: ingestUrl,
-  };
-  ingest = startApp("apps/ingest/src/main.ts", env);
-  worker = startApp("apps/worker/src/main.ts", env);
-  await waitUntil(async () => (await fetch(`${ingestUrl}/readyz`)).ok, { what: "ingest to be ready" });
-  await waitUntil(async () => (await fetch(`${workerHealthUrl}/readyz`)).ok, { what: "worker to be ready" });
-}, 60_000);
-
-afterAll(async () => {
-  await ingest?.stop("SIGKILL");
-  await worker?.stop("SIGKILL");
-  await db?.$disconnect();
-  await environment?.cleanup();
-});
-
-const cli = (...args: string[]) => {
-  const result = runCli(args, env);
-  if (result.status !== 0) throw new Error(`CLI ${args[0]} failed: ${result.stderr}`);
-  return JSON.parse(result.stdout);
-};
+const test = baseTest
+  /** Ingest and the worker as processes, as `npm start` runs them, on the file's database and Redis prefix. */
+  .extend("apps", { scope: "file" }, async ({ environment }, { onCleanup }) => {
+    const [ingestPort, healthPort] = [await freePort(), await freePort()];
+    const ingestUrl = `http://127.0.0.1:${ingestPort}`;
+    const workerHealthUrl = `http://127.0.0.1:${healthPort}`;
+    const env = {
+      ...environment.env,
+      PORT: String(ingestPort),
+      WORKER_HEALTH_PORT: String(healthPort),
+      RELAY_INTERVAL_MS: "200",
+      INGEST_PUBLIC_URL: ingestUrl,
+    };
+    const ingest = startApp("apps/ingest/src/main.ts", env);
+    const worker = startApp("apps/worker/src/main.ts", env);
+    onCleanup(async () => {
+      await ingest.stop("SIGKILL");
+      await worker.stop("SIGKILL");
+    });
+    await waitUntil(async () => (await fetch(`${ingestUrl}/readyz`)).ok, { what: "ingest to be ready" });
+    await waitUntil(async () => (await fetch(`${workerHealthUrl}/readyz`)).ok, { what: "worker to be ready" });
+    return { env, ingest, worker, ingestUrl };
+  })
+  /** The CLI's JSON answer to one command, run as a user runs it. */
+  .extend("cli", ({ apps: { env } }) => (...args: string[]) => {
+    const result = runCli(args, env);
+    if (result.status !== 0) throw new Error(`CLI ${args[0]} failed: ${result.stderr}`);
+    return JSON.parse(result.stdout);
+  });
 
 describe("Stripe → ingest → queue → worker → contacts", () => {
-  it("applies a realistic event of every supported type, posted as Stripe posts it", async () => {
+  // Both processes start before the first test, within the hook's minute rather than its 30 s.
+  test.beforeAll(async ({ apps }) => void apps, 60_000);
+
+  test("applies a realistic event of every supported type, posted as Stripe posts it", async ({
+    apps: { ingestUrl },
+    cli,
+    db,
+  }) => {
     const workspace = cli("workspace:create", "--name", "Acme");
     const secret = newTestSigningSecret();
     const endpoint = cli(
@@ -155,7 +145,7 @@ describe("Stripe → ingest → queue → worker → contacts", () => {
     ).toBe(true);
   });
 
-  it("a delivery recorded by an ingest that died before queueing it is still applied", async () => {
+  test("a delivery recorded by an ingest that died before queueing it is still applied", async ({ cli, db }) => {
     const workspace = cli("workspace:create", "--name", "Crashy");
     const endpoint = cli(
       "endpoint:create",
@@ -181,7 +171,7 @@ describe("Stripe → ingest → queue → worker → contacts", () => {
     expect(await db.triggerEvent.count({ where: { workspaceId: workspace.id, name: "paid" } })).toBe(1);
   });
 
-  it("the CLI answers bad arguments with one line and exit code 2", () => {
+  test("the CLI answers bad arguments with one line and exit code 2", ({ apps: { env } }) => {
     const missing = runCli(["endpoint:create", "--workspace", "ws_x"], env);
     expect(missing.status).toBe(2);
     expect(missing.stderr).toBe("hookloop: --secret is required\n");
@@ -195,7 +185,7 @@ describe("Stripe → ingest → queue → worker → contacts", () => {
     expect(badDelete).toMatchObject({ status: 2, stderr: "hookloop: --on-delete must be delete or unsubscribe\n" });
   });
 
-  it("SIGTERM drains both services and they exit 0", async () => {
+  test("SIGTERM drains both services and they exit 0", async ({ apps: { ingest, worker } }) => {
     const [ingestCode, workerCode] = await Promise.all([ingest.stop("SIGTERM"), worker.stop("SIGTERM")]);
     expect(ingestCode).toBe(0);
     expect(workerCode).toBe(0);
