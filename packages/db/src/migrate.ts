@@ -198,7 +198,9 @@ async function installFunctions(client: pg.Client, files: FunctionFile[]): Promi
     try {
       await client.query(file.sql);
     } catch (error) {
-      throw new Error(`prisma/functions/${file.name}.sql: ${error instanceof Error ? error.message : String(error)}`);
+      throw new Error(`prisma/functions/${file.name}.sql: ${error instanceof Error ? error.message : String(error)}`, {
+        cause: error,
+      });
     }
   }
   const made = new Set([...(await functionDefinitions(client)).keys()].map((signature) => signature.replace(/\(.*$/, "")));
