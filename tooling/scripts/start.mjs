@@ -1,8 +1,8 @@
-// `npm start`: installs what is missing, prepares the database, builds the dashboard when its
-// sources changed, starts every service and prints where to find them. Ctrl-C stops them all.
+// `npm start`: installs what is missing, builds what is missing or stale, prepares the database,
+// starts every service from its built JavaScript and prints where to find them. Ctrl-C stops them all.
 import { execFileSync, spawn } from "node:child_process";
-import { existsSync, readdirSync, statSync } from "node:fs";
 import { installIfNeeded, loadDotEnv, requireServices, root, say } from "./bootstrap.mjs";
+import { buildIfStale } from "./build-if-stale.mjs";
 
 installIfNeeded();
 loadDotEnv();
@@ -22,57 +22,36 @@ if (!exists.rowCount) {
 }
 await admin.end();
 
-execFileSync("npm", ["run", "--silent", "db:migrate"], { cwd: root, stdio: "inherit" });
-
-const dashboardDir = `${root}apps/dashboard/`;
-const nextBin = `${root}node_modules/next/dist/bin/next`;
-
-/** The newest modification time of any file the dashboard's build reads. */
-function newestSource() {
-  const sources = ["apps/dashboard/src", "apps/dashboard/next.config.ts", "apps/dashboard/package.json", "package-lock.json"];
-  for (const name of readdirSync(`${root}packages`)) sources.push(`packages/${name}/src`);
-  let newest = 0;
-  for (const source of sources) {
-    const path = `${root}${source}`;
-    if (!existsSync(path)) continue;
-    const files = statSync(path).isDirectory() ? readdirSync(path, { recursive: true }).map((file) => `${path}/${file}`) : [path];
-    for (const file of files) newest = Math.max(newest, statSync(file).mtimeMs);
-  }
-  return newest;
-}
-
-const buildId = `${dashboardDir}.next/BUILD_ID`;
-if (!existsSync(buildId) || statSync(buildId).mtimeMs < newestSource()) {
-  say("building the dashboard (first run, or its sources changed)…");
-  execFileSync(process.execPath, [nextBin, "build"], {
-    cwd: dashboardDir,
-    env: { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" },
-    stdio: "inherit",
-  });
-}
+buildIfStale();
+execFileSync(process.execPath, ["packages/db/dist/migrate.js"], { cwd: root, stdio: "inherit" });
 
 const ingestPort = new URL(process.env.INGEST_PUBLIC_URL).port || "3100";
 const dashboardPort = new URL(process.env.DASHBOARD_URL).port || "3000";
 const services = [
   {
     name: "ingest",
-    args: ["--import", "tsx", "apps/ingest/src/main.ts"],
+    args: ["--enable-source-maps", "apps/ingest/dist/main.js"],
     env: { PORT: ingestPort },
     health: `http://127.0.0.1:${ingestPort}/readyz`,
   },
-  { name: "worker", args: ["--import", "tsx", "apps/worker/src/main.ts"], env: {}, health: "http://127.0.0.1:3101/readyz" },
+  {
+    name: "worker",
+    args: ["--enable-source-maps", "apps/worker/dist/main.js"],
+    env: {},
+    health: "http://127.0.0.1:3101/readyz",
+  },
   {
     name: "dashboard",
-    args: [nextBin, "start", "-p", dashboardPort],
-    cwd: dashboardDir,
-    env: { NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" },
+    // Next's standalone server, the one the dashboard image runs; it binds HOSTNAME:PORT.
+    args: ["apps/dashboard/.next/standalone/apps/dashboard/server.js"],
+    env: { NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", PORT: dashboardPort, HOSTNAME: "0.0.0.0" },
     health: `http://127.0.0.1:${dashboardPort}/sign-in`,
   },
 ];
 
 const children = services.map((service) => {
   const child = spawn(process.execPath, service.args, {
-    cwd: service.cwd ?? root,
+    cwd: root,
     env: { ...process.env, ...service.env },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -99,13 +78,14 @@ function stop(code = 0) {
   if (stopping) return;
   stopping = true;
   for (const child of children) child.kill("SIGTERM");
-  Promise.all(
+  void Promise.all(
     children.map((child) => new Promise((resolve) => (child.exitCode !== null ? resolve() : child.once("exit", resolve)))),
   ).then(() => process.exit(code));
 }
 process.on("SIGINT", () => stop());
 process.on("SIGTERM", () => stop());
 
+/** @param {string} url */
 async function waitReady(url) {
   for (let attempt = 0; attempt < 120 && !stopping; attempt++) {
     try {

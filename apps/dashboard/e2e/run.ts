@@ -1,5 +1,6 @@
-// `npm run test:browser`: a fresh database and Redis prefix, the real ingest and worker, the built
-// dashboard, all on free ports on loopback; then Playwright against them; then everything removed.
+// `npm run test:browser`: a fresh database and Redis prefix, the built ingest, worker and
+// standalone dashboard (the very files `npm start` runs, rebuilt first if their sources changed),
+// all on free ports on loopback; then Playwright against them; then everything removed.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { createServer } from "node:net";
@@ -9,6 +10,7 @@ import { createMigratedDatabase, dropDatabase } from "@hookloop/db/testing";
 
 const dashboardDir = fileURLToPath(new URL("../", import.meta.url));
 const root = fileURLToPath(new URL("../../../", import.meta.url));
+const dashboardServer = `${dashboardDir}.next/standalone/apps/dashboard/server.js`;
 
 const freePort = () =>
   new Promise<number>((resolve) => {
@@ -59,23 +61,21 @@ const start = (command: string, args: string[], cwd: string, extra: NodeJS.Proce
 
 let status = 1;
 try {
-  const build = spawnSync("npx", ["next", "build"], {
-    cwd: dashboardDir,
-    env: { ...env, NODE_ENV: "production" },
-    stdio: "inherit",
-  });
-  if (build.status !== 0) throw new Error("next build failed");
-  const ingest = start(process.execPath, ["--import", "tsx", "apps/ingest/src/main.ts"], root, {
+  const build = spawnSync(process.execPath, ["tooling/scripts/build-if-stale.mjs"], { cwd: root, stdio: "inherit" });
+  if (build.status !== 0) throw new Error("the build failed");
+  const ingest = start(process.execPath, ["--enable-source-maps", "apps/ingest/dist/main.js"], root, {
     PORT: String(ingestPort),
     NODE_ENV: "test",
   });
-  const worker = start(process.execPath, ["--import", "tsx", "apps/worker/src/main.ts"], root, {
+  const worker = start(process.execPath, ["--enable-source-maps", "apps/worker/dist/main.js"], root, {
     WORKER_HEALTH_PORT: String(workerPort),
     RELAY_INTERVAL_MS: "500",
     NODE_ENV: "test",
   });
-  const dashboard = start("npx", ["next", "start", "-p", String(dashboardPort), "-H", "127.0.0.1"], dashboardDir, {
+  const dashboard = start(process.execPath, [dashboardServer], root, {
     NODE_ENV: "production",
+    PORT: String(dashboardPort),
+    HOSTNAME: "127.0.0.1",
   });
   await waitFor(`${ingestUrl}/readyz`, ingest, "ingest");
   await waitFor(`http://127.0.0.1:${workerPort}/readyz`, worker, "worker");

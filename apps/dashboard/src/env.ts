@@ -10,6 +10,8 @@ const dashboardEnvSchema = databaseEnv
     BETTER_AUTH_SECRET: z.string().min(32, "BETTER_AUTH_SECRET must be at least 32 characters"),
     /** Where marketers open the dashboard; session cookies and CSRF checks are bound to it. */
     DASHBOARD_URL: z.url(),
+    /** Where the dashboard itself reaches ingest (Send test event) when that is not the public URL, as between containers. */
+    INGEST_INTERNAL_URL: z.url().optional(),
   });
 
 let cached: z.output<typeof dashboardEnvSchema> | undefined;
