@@ -16,8 +16,9 @@ export function installIfNeeded() {
   const lock = `${root}package-lock.json`;
   if (existsSync(marker) && (!existsSync(lock) || statSync(marker).mtimeMs >= statSync(lock).mtimeMs)) return;
   say("installing dependencies (first run)…");
-  // `npm install`, not `npm ci`: the registry mirror some machines use lacks turbo's binaries for
-  // other platforms, which leaves them out of the lockfile, and `npm ci` then refuses it.
+  // `npm install` keeps an existing node_modules and only adds what changed; package-lock.json lists
+  // every platform's packages, so it installs what the lock says and leaves the lock as it is
+  // (.ci/run installs with `npm ci`, which refuses a lock that package.json has outgrown).
   execFileSync("npm", ["install", "--no-audit", "--no-fund"], { cwd: root, stdio: "inherit" });
 }
 
