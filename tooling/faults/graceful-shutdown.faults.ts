@@ -1,25 +1,18 @@
 // SIGTERM, as a deploy or an autoscaler sends it, reaches ingest and the worker together while
 // Stripe is posting: both drain what they hold and exit 0, and once they are started again every
 // event they answered 2xx is applied (the rest Stripe sends again).
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { waitUntil } from "@hookloop/e2e/processes";
 import { cleanOutcome, customerStories, deliveryProgress, readOutcome, storyEventRules } from "./src/customer-stories";
-import { startStack, type Stack } from "./src/hookloop-stack";
+import { test } from "./src/hookloop-stack";
 import { StripeHarness } from "./src/stripe-harness";
 
-let stack: Stack;
-
-beforeAll(async () => {
-  stack = await startStack();
+test.beforeAll(async ({ stack }) => {
   await Promise.all([stack.startIngest(), stack.startWorker()]);
 }, 120_000);
 
-afterAll(async () => {
-  await stack?.stop();
-});
-
 describe("SIGTERM under load", () => {
-  it("ingest and worker exit 0 within 30 s, and every event answered 2xx is applied after the restart", async () => {
+  test("ingest and worker exit 0 within 30 s, and every event answered 2xx is applied after the restart", async ({ stack }) => {
     const tenants = await stack.createTenants(4, storyEventRules);
     const stories = customerStories(tenants, { customersPerTenant: 40, seed: 31 });
     const eventIds = stories.events.map((event) => event.id);

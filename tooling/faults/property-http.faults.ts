@@ -5,21 +5,31 @@
 // Postgres and Redis; requests are written to its socket byte by byte, as any client could.
 import { createHmac } from "node:crypto";
 import { connect } from "node:net";
-import { Queue } from "bullmq";
+import type { Queue } from "bullmq";
 import fc from "fast-check";
-import { Redis } from "ioredis";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect } from "vitest";
 import { createEndpoint, createWorkspace, signStripePayload, withWorkspace } from "@hookloop/core";
-import { createDb, type Db } from "@hookloop/db/client";
-import { freePort, startApp, waitUntil, type AppProcess } from "@hookloop/e2e/processes";
-import { SecretBox, parseKeyring } from "@hookloop/secrets";
-import { createTestEnvironment, newTestSigningSecret, stripeEvent, type TestEnvironment } from "@hookloop/testing";
+import type { Db } from "@hookloop/db/client";
+import { freePort, startApp, waitUntil } from "@hookloop/e2e/processes";
+import { newTestSigningSecret, stripeEvent } from "@hookloop/testing";
+import { test as baseTest } from "@hookloop/testing/fixtures";
 
-let environment: TestEnvironment;
+const test = baseTest
+  /** The ingest service as a process, on the file's database and Redis prefix. */
+  .extend("ingest", { scope: "file" }, async ({ environment }, { onCleanup }) => {
+    const port = await freePort();
+    const ingest = startApp("apps/ingest/src/main.ts", { ...environment.env, PORT: String(port), HOST: "127.0.0.1" });
+    onCleanup(async () => void (await ingest.stop()));
+    await waitUntil(async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).ok, {
+      what: "ingest to be ready",
+      timeoutMs: 60_000,
+    });
+    return { ...ingest, port };
+  });
+
+// The arbitraries below are built from these, once the file's endpoints exist.
 let db: Db;
-let redis: Redis;
 let queue: Queue;
-let ingest: AppProcess;
 let port: number;
 /** An enabled endpoint with a secret, taking every event type this suite sends. */
 let endpointId: string;
@@ -30,10 +40,10 @@ let endpointWithoutSecret: string;
 let otherSecret: string;
 const statuses = new Map<string, number>();
 
-beforeAll(async () => {
-  environment = await createTestEnvironment();
-  db = createDb({ connectionString: environment.databaseUrl, max: 4 });
-  const box = new SecretBox(parseKeyring(environment.encryptionKeys));
+test.beforeAll(async ({ db: database, box, queue: deliveries, ingest }) => {
+  db = database;
+  queue = deliveries.queue;
+  port = ingest.port;
   const enable = ["customer.created", "customer.updated", "customer.deleted", "invoice.paid"].map((eventType) => ({
     eventType,
     triggerName: "fired",
@@ -55,23 +65,9 @@ beforeAll(async () => {
   await withWorkspace(db, other.id, (tx) =>
     createEndpoint(tx, { box, workspaceId: other.id, name: "Stripe", secret: otherSecret, enable }),
   );
-
-  port = await freePort();
-  ingest = startApp("apps/ingest/src/main.ts", { ...environment.env, PORT: String(port), HOST: "127.0.0.1" });
-  await waitUntil(async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).ok, {
-    what: "ingest to be ready",
-    timeoutMs: 60_000,
-  });
-  redis = new Redis(environment.redisUrl, { maxRetriesPerRequest: null });
-  queue = new Queue("deliveries", { connection: redis, prefix: environment.redisPrefix });
 });
 
-afterAll(async () => {
-  await ingest?.stop();
-  await queue?.close();
-  redis?.disconnect();
-  await db?.$disconnect();
-  await environment?.cleanup();
+afterAll(() => {
   console.info(`ingest answers seen: ${JSON.stringify(Object.fromEntries([...statuses].sort()))}`);
 });
 
@@ -351,7 +347,7 @@ async function nothingRecorded() {
 }
 
 describe("the webhook URL, fed what is not a verified Stripe event", () => {
-  it("random methods, paths, headers and bytes: never a 5xx, nothing recorded or queued", async () => {
+  test("random methods, paths, headers and bytes: never a 5xx, nothing recorded or queued", async ({ ingest }) => {
     await fc.assert(
       fc.asyncProperty(randomRequests(), async (request) => {
         const headers: Array<[string, string]> = [...request.length, ...request.extra];
@@ -366,7 +362,7 @@ describe("the webhook URL, fed what is not a verified Stripe event", () => {
     expect(ingest.child.exitCode).toBeNull();
   });
 
-  it("near misses on the real endpoint are refused with the right 4xx and leave nothing behind", async () => {
+  test("near misses on the real endpoint are refused with the right 4xx and leave nothing behind", async () => {
     await fc.assert(
       fc.asyncProperty(nearMisses(), async (miss) => {
         const headers: Array<[string, string]> = [
@@ -382,7 +378,7 @@ describe("the webhook URL, fed what is not a verified Stripe event", () => {
     );
   });
 
-  it("a correctly signed real event is still recorded once (the near misses were near)", async () => {
+  test("a correctly signed real event is still recorded once (the near misses were near)", async () => {
     const event = realEvent();
     const body = utf8(JSON.stringify(event));
     const headers: Array<[string, string]> = [
@@ -398,7 +394,7 @@ describe("the webhook URL, fed what is not a verified Stripe event", () => {
   // Signed by the endpoint's own secret and shaped like a Stripe event, but Postgres could not take
   // it (jsonb refuses the NUL escape, a timestamp a `created` past year 9999): refused as 400
   // invalid_event, not a 503 Stripe would retry for days.
-  it.each([
+  test.each([
     ["a NUL character in a string", JSON.stringify({ ...realEvent(), request: { id: "req_\u0000" } })],
     ["a `created` past what a timestamp holds", JSON.stringify({ ...realEvent(), created: 10_000_000_000_000 })],
   ])("a signed event with %s is refused as 400 invalid_event", async (_label, text) => {

@@ -4,30 +4,23 @@
 // where the same events applied once, in Stripe's order, end: the reference model below, written
 // from the README's contact rules.
 import fc from "fast-check";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect } from "vitest";
 import { ContactNotResolvableError, applyDelivery, createEndpoint, createWorkspace, withWorkspace } from "@hookloop/core";
-import { createDb, type Db } from "@hookloop/db/client";
+import type { Db } from "@hookloop/db/client";
 import { splitFullName } from "@hookloop/domain";
-import { SecretBox, parseKeyring } from "@hookloop/secrets";
-import { createTestEnvironment, recordTestDelivery, stripeEvent, type TestEnvironment } from "@hookloop/testing";
+import type { SecretBox } from "@hookloop/secrets";
+import { recordTestDelivery, stripeEvent } from "@hookloop/testing";
+import { test } from "@hookloop/testing/fixtures";
 
-let environment: TestEnvironment;
+// The file's clients, from the fixtures, for the property runs below (many histories per test).
 /** The test's view, as the database owner. */
 let db: Db;
 /** What the worker connects as: row-level security applies. */
 let appDb: Db;
 let box: SecretBox;
 
-beforeAll(async () => {
-  environment = await createTestEnvironment();
-  db = createDb({ connectionString: environment.databaseUrl, max: 4 });
-  appDb = createDb({ connectionString: environment.databaseUrl, max: 8, role: "hookloop_app" });
-  box = new SecretBox(parseKeyring(environment.encryptionKeys));
-});
-afterAll(async () => {
-  await db?.$disconnect();
-  await appDb?.$disconnect();
-  await environment?.cleanup();
+test.beforeAll(({ db: owner, appDb: app, box: secretBox }) => {
+  [db, appDb, box] = [owner, app, secretBox];
 });
 
 const customers = ["cus_a", "cus_b", "cus_c"] as const;
@@ -351,7 +344,7 @@ afterAll(() => {
 });
 
 describe("shuffled and repeated Stripe events end where Stripe's order ends", () => {
-  it("customers with emails of their own, each event once in Stripe's order: the apply path and the model agree", async () => {
+  test("customers with emails of their own, each event once in Stripe's order: the apply path and the model agree", async () => {
     const inOrder = steps.chain((plan) => {
       const history = historyOf(plan, { sharedEmails: false });
       return fc.record({
@@ -366,21 +359,21 @@ describe("shuffled and repeated Stripe events end where Stripe's order ends", ()
     );
   });
 
-  it("customers with emails of their own, shuffled and repeated, contacts deleted with their customer: same end", async () => {
+  test("customers with emails of their own, shuffled and repeated, contacts deleted with their customer: same end", async () => {
     await fc.assert(
       fc.asyncProperty(scenarios({ sharedEmails: false }, ["delete"]), (scenario) => expectModelOutcome(scenario)),
       { numRuns: 100 },
     );
   });
 
-  it("customers with emails of their own, shuffled and repeated, contacts unsubscribed with their customer: same end", async () => {
+  test("customers with emails of their own, shuffled and repeated, contacts unsubscribed with their customer: same end", async () => {
     await fc.assert(
       fc.asyncProperty(scenarios({ sharedEmails: false }, ["unsubscribe"]), (scenario) => expectModelOutcome(scenario)),
       { numRuns: 100 },
     );
   });
 
-  it("customers with emails of their own, shuffled and repeated, applied by four workers at once: same end", async () => {
+  test("customers with emails of their own, shuffled and repeated, applied by four workers at once: same end", async () => {
     await fc.assert(
       fc.asyncProperty(scenarios({ sharedEmails: false }, ["delete"]), (scenario) =>
         expectModelOutcome(scenario, { workers: 4 }),
@@ -389,14 +382,14 @@ describe("shuffled and repeated Stripe events end where Stripe's order ends", ()
     );
   });
 
-  it("customers sharing emails, shuffled and repeated, either deletion behaviour: same end", async () => {
+  test("customers sharing emails, shuffled and repeated, either deletion behaviour: same end", async () => {
     await fc.assert(
       fc.asyncProperty(scenarios({ sharedEmails: true }, ["delete", "unsubscribe"]), (scenario) => expectModelOutcome(scenario)),
       { numRuns: 150 },
     );
   });
 
-  it("customers sharing emails, shuffled and repeated, applied by four workers at once: same end", async () => {
+  test("customers sharing emails, shuffled and repeated, applied by four workers at once: same end", async () => {
     await fc.assert(
       fc.asyncProperty(scenarios({ sharedEmails: true }, ["delete", "unsubscribe"]), (scenario) =>
         expectModelOutcome(scenario, { workers: 4 }),
@@ -441,7 +434,7 @@ const sharedDeletedEarly = history(
 );
 
 describe("the reference model", () => {
-  it("says what the README says for the cases below", () => {
+  test("says what the README says for the cases below", () => {
     expect(referenceModel(sharedContactMoves, "delete").contacts.map((contact) => contact.email)).toEqual([
       "ada@example.com",
       "grace@example.com",
@@ -469,19 +462,19 @@ describe("the reference model", () => {
 });
 
 describe("cases the delivery order once decided", () => {
-  it("even in order, a contact two customers share does not follow one of them to a new email", async () => {
+  test("even in order, a contact two customers share does not follow one of them to a new email", async () => {
     await expectModelOutcome({ history: sharedContactMoves, behaviour: "delete", schedule: onceEach(0, 1, 2) });
   });
 
-  it("a deletion that arrives before the customer's first event still leaves the unsubscribed contact", async () => {
+  test("a deletion that arrives before the customer's first event still leaves the unsubscribed contact", async () => {
     await expectModelOutcome({ history: deletionOvertakes, behaviour: "unsubscribe", schedule: onceEach(2, 0, 1) });
   });
 
-  it("a contact two customers share takes the name of the newest customer event, whatever the order", async () => {
+  test("a contact two customers share takes the name of the newest customer event, whatever the order", async () => {
     await expectModelOutcome({ history: sharedNames, behaviour: "delete", schedule: onceEach(1, 0) });
   });
 
-  it("a shared contact deleted before the other customer's event arrives keeps its trigger events", async () => {
+  test("a shared contact deleted before the other customer's event arrives keeps its trigger events", async () => {
     await expectModelOutcome({ history: sharedDeletedEarly, behaviour: "delete", schedule: onceEach(0, 2, 1) });
   });
 });

@@ -1,25 +1,12 @@
 // A Redis that may evict keys could silently drop queued jobs: in production, ingest and worker
 // refuse to start on one, and say why.
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { expect } from "vitest";
 import { Redis } from "ioredis";
 import { freePort, startApp, waitUntil } from "@hookloop/e2e/processes";
-import { createTestEnvironment, type TestEnvironment } from "@hookloop/testing";
-import { createPrivateRedis, type PrivateRedis } from "./src/redis-server";
+import { test } from "./src/hookloop-stack";
+import type { PrivateRedis } from "./src/redis-server";
 
-let environment: TestEnvironment;
-let redis: PrivateRedis;
-
-beforeAll(async () => {
-  environment = await createTestEnvironment();
-  redis = await createPrivateRedis();
-  await redis.start();
-});
-afterAll(async () => {
-  await redis?.kill();
-  await environment?.cleanup();
-});
-
-async function setPolicy(policy: string) {
+async function setPolicy(redis: PrivateRedis, policy: string) {
   const client = new Redis(redis.url);
   await client.config("SET", "maxmemory-policy", policy);
   client.disconnect();
@@ -30,33 +17,39 @@ const apps = [
   { name: "worker", entry: "apps/worker/src/main.ts", readyPort: "WORKER_HEALTH_PORT" },
 ] as const;
 
-it.each(apps)("$name refuses to start in production on a Redis that evicts keys", async ({ entry }) => {
-  await setPolicy("allkeys-lru");
-  const app = startApp(entry, { ...environment.env, REDIS_URL: redis.url, NODE_ENV: "production", LOG_LEVEL: "info" });
-  const code = await waitUntil(async () => app.child.exitCode ?? (app.child.signalCode ? -1 : undefined), {
-    what: "the app to exit",
-    timeoutMs: 30_000,
-  });
-  expect(code).not.toBe(0);
-  expect(app.output()).toContain('Redis maxmemory-policy is "allkeys-lru"; Hookloop needs "noeviction"');
-});
-
-it.each(apps)("$name starts in production on a Redis with noeviction", async ({ entry, readyPort }) => {
-  await setPolicy("noeviction");
-  const port = await freePort();
-  const app = startApp(entry, {
-    ...environment.env,
-    REDIS_URL: redis.url,
-    NODE_ENV: "production",
-    PORT: String(await freePort()),
-    [readyPort]: String(port),
-  });
-  try {
-    await waitUntil(async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).ok, {
-      what: "the app to be ready",
-      timeoutMs: 60_000,
+test.for(apps)(
+  "$name refuses to start in production on a Redis that evicts keys",
+  async ({ entry }, { environment, privateRedis: redis }) => {
+    await setPolicy(redis, "allkeys-lru");
+    const app = startApp(entry, { ...environment.env, REDIS_URL: redis.url, NODE_ENV: "production", LOG_LEVEL: "info" });
+    const code = await waitUntil(async () => app.child.exitCode ?? (app.child.signalCode ? -1 : undefined), {
+      what: "the app to exit",
+      timeoutMs: 30_000,
     });
-  } finally {
-    expect(await app.stop("SIGTERM")).toBe(0);
-  }
-});
+    expect(code).not.toBe(0);
+    expect(app.output()).toContain('Redis maxmemory-policy is "allkeys-lru"; Hookloop needs "noeviction"');
+  },
+);
+
+test.for(apps)(
+  "$name starts in production on a Redis with noeviction",
+  async ({ entry, readyPort }, { environment, privateRedis: redis }) => {
+    await setPolicy(redis, "noeviction");
+    const port = await freePort();
+    const app = startApp(entry, {
+      ...environment.env,
+      REDIS_URL: redis.url,
+      NODE_ENV: "production",
+      PORT: String(await freePort()),
+      [readyPort]: String(port),
+    });
+    try {
+      await waitUntil(async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).ok, {
+        what: "the app to be ready",
+        timeoutMs: 60_000,
+      });
+    } finally {
+      expect(await app.stop("SIGTERM")).toBe(0);
+    }
+  },
+);

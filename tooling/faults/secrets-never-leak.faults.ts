@@ -1,27 +1,26 @@
 // Signing secrets are decrypted only in memory: they never reach the logs (even at debug level),
 // job payloads, Redis, or the database in the clear, whatever Stripe or a stranger sends. Nor do
 // contacts' emails reach the logs, where an erasure could not follow them.
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { expect } from "vitest";
 import { Redis } from "ioredis";
 import { waitUntil } from "@hookloop/e2e/processes";
 import { signedStripeRequest, stripeEvent } from "@hookloop/testing";
-import { startStack, type Stack, type Tenant } from "./src/hookloop-stack";
+import { test as faultTest, type Stack, type Tenant } from "./src/hookloop-stack";
 
-let stack: Stack;
-let tenant: Tenant;
+const test = faultTest
+  .extend("stackOptions", { scope: "file" }, { env: { LOG_LEVEL: "debug" } })
+  /** One tenant, its endpoint taking invoice.paid and customer.created; both apps running. */
+  .extend("tenant", { scope: "file" }, async ({ stack }) => {
+    await stack.startIngest();
+    await stack.startWorker();
+    const [tenant] = (await stack.createTenants(1, ["invoice.paid=paid", "customer.created=signedUp"])) as [Tenant];
+    return tenant;
+  });
 
-beforeAll(async () => {
-  stack = await startStack({ env: { LOG_LEVEL: "debug" } });
-  await stack.startIngest();
-  await stack.startWorker();
-  [tenant] = (await stack.createTenants(1, ["invoice.paid=paid", "customer.created=signedUp"])) as [Tenant];
-});
-afterAll(async () => {
-  await stack?.stop();
-});
+test.beforeAll(async ({ tenant }) => void tenant);
 
 /** Every value stored under the run's Redis prefix, as text. */
-async function redisContents(): Promise<string> {
+async function redisContents(stack: Stack): Promise<string> {
   const redis = new Redis(stack.environment.redisUrl);
   const values: string[] = [];
   try {
@@ -40,7 +39,7 @@ async function redisContents(): Promise<string> {
   return values.join("\n");
 }
 
-it("no secret or signature reaches logs, Redis or a database column in the clear", async () => {
+test("no secret or signature reaches logs, Redis or a database column in the clear", async ({ stack, tenant }) => {
   const { url, secret } = tenant.target;
   const paid = stripeEvent("invoice.paid", { customerId: "cus_leak", email: "leak@example.com" });
   const signed = signedStripeRequest(paid, secret);
@@ -60,7 +59,7 @@ it("no secret or signature reaches logs, Redis or a database column in the clear
   const signatures = [signed, forged, stale].map((request) => request.headers["stripe-signature"].split("v1=")[1]!);
   for (const needle of [secret, secret.slice("whsec_".length), ...signatures]) {
     expect(logs).not.toContain(needle);
-    expect(await redisContents()).not.toContain(needle);
+    expect(await redisContents(stack)).not.toContain(needle);
   }
   const endpoint = await stack.db.endpoint.findUniqueOrThrow({ where: { id: tenant.endpointId } });
   expect(JSON.stringify(endpoint)).not.toContain(secret.slice("whsec_".length));

@@ -2,10 +2,17 @@
 // run's template), the ingest and worker processes on free ports, and tenants made with the CLI.
 // The apps may be pointed at other Postgres and Redis addresses (a proxy, a private Redis) while
 // the test itself reads the database directly.
+//
+// A fault file takes it as the `stack` fixture (and `privateRedis`, a Redis of its own to stop and
+// kill); it says where the apps connect by redefining `stackOptions`:
+//
+//   const test = faultTest.extend("stackOptions", { scope: "file" }, ({ privateRedis }) => ({ redisUrl: privateRedis.url }));
 import { spawn } from "node:child_process";
-import { createDb, type Db } from "@hookloop/db/client";
+import type { Db } from "@hookloop/db/client";
 import { freePort, root, startApp, waitUntil, type AppProcess } from "@hookloop/e2e/processes";
-import { createTestEnvironment, newTestSigningSecret, type TestEnvironment } from "@hookloop/testing";
+import { newTestSigningSecret, type TestEnvironment } from "@hookloop/testing";
+import { test as baseTest } from "@hookloop/testing/fixtures";
+import { createPrivateRedis } from "./redis-server";
 import type { StripeTarget } from "./stripe-harness";
 
 export type Tenant = { workspaceId: string; endpointId: string; target: StripeTarget };
@@ -32,9 +39,28 @@ export type Stack = {
   stop: () => Promise<void>;
 };
 
-export async function startStack(options: StackOptions = {}): Promise<Stack> {
-  const environment = await createTestEnvironment();
-  const db = createDb({ connectionString: environment.databaseUrl, max: 4 });
+export const test = baseTest
+  /** Where the apps reach Postgres and Redis, and what else they are told: directly, unless a file redefines it. */
+  .extend("stackOptions", { scope: "file" }, {} as StackOptions)
+  /** The file's Hookloop, on the file's database and Redis prefix; the file starts its processes. Killed after the file. */
+  .extend("stack", { scope: "file" }, async ({ environment, db, stackOptions }, { onCleanup }) => {
+    const stack = await startStack({ environment, db }, stackOptions);
+    onCleanup(() => stack.stop());
+    return stack;
+  })
+  /** A Redis server of the file's own, started, without persistence: stopping or killing it loses its jobs. */
+  .extend("privateRedis", { scope: "file" }, async ({}, { onCleanup }) => {
+    const redis = await createPrivateRedis();
+    onCleanup(() => redis.kill());
+    await redis.start();
+    return redis;
+  });
+
+/** The apps on `environment` (the test reading the database through `db`); `stop` kills them. */
+export async function startStack(
+  { environment, db }: { environment: TestEnvironment; db: Db },
+  options: StackOptions = {},
+): Promise<Stack> {
   const [ingestPort, healthPort] = [await freePort(), await freePort()];
   const ingestUrl = `http://127.0.0.1:${ingestPort}`;
   const workerHealthUrl = `http://127.0.0.1:${healthPort}`;
@@ -102,8 +128,6 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     },
     stop: async () => {
       await Promise.all([ingest?.stop("SIGKILL"), worker?.stop("SIGKILL")]);
-      await db.$disconnect();
-      await environment.cleanup();
     },
   };
 }
