@@ -83,7 +83,7 @@ describe("Stripe → ingest → queue → worker → contacts", () => {
         name: "Grace Hopper",
         created: created++,
       }),
-      stripeEvent("customer.deleted", { customerId: "cus_grace", email: "grace@example.com", created: created++ }),
+      stripeEvent("customer.deleted", { customerId: "cus_grace", email: "grace@example.com", created }),
     ];
     expect(new Set(events.map((event) => event.type))).toEqual(new Set(supportedEventTypes));
     const post = async (event: (typeof events)[number]) => {

@@ -231,7 +231,7 @@ const randomRequests = () =>
 const notStripeEvents = fc.oneof(
   fc.json().filter((text) => {
     const value = JSON.parse(text) as unknown;
-    return !(value && typeof value === "object" && "object" in value && (value as { object: unknown }).object === "event");
+    return !(value && typeof value === "object" && "object" in value && value.object === "event");
   }),
   fc
     .tuple(

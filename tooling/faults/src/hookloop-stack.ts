@@ -149,7 +149,9 @@ export function cli(args: string[], env: Record<string, string>): Promise<{ id: 
     child.stdout.on("data", (chunk) => (stdout += chunk));
     child.stderr.on("data", (chunk) => (stderr += chunk));
     child.once("exit", (code) =>
-      code === 0 ? resolve(JSON.parse(stdout)) : reject(new Error(`CLI ${args[0]} exited ${code}: ${stderr}`)),
+      code === 0
+        ? resolve(JSON.parse(stdout) as { id: string; url: string })
+        : reject(new Error(`CLI ${args[0]} exited ${code}: ${stderr}`)),
     );
   });
 }
