@@ -1,32 +1,31 @@
 // Postgres stops answering for 30 s under load, without closing anything: the apps reach it
 // through a TCP proxy that, in blackhole mode, holds every connection open and drops every byte.
 // Stripe keeps posting meanwhile and re-sends whatever was not answered 2xx.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { waitUntil } from "@hookloop/e2e/processes";
 import { cleanOutcome, customerStories, deliveryProgress, readOutcome, storyEventRules } from "./src/customer-stories";
-import { startStack, type Stack } from "./src/hookloop-stack";
+import { test as faultTest } from "./src/hookloop-stack";
 import { StripeHarness } from "./src/stripe-harness";
-import { startTcpProxy, type TcpProxy } from "./src/tcp-proxy";
+import { startTcpProxy } from "./src/tcp-proxy";
 
 const BLACKHOLE_MS = 30_000;
 
-let proxy: TcpProxy;
-let stack: Stack;
-
-beforeAll(async () => {
-  proxy = await startTcpProxy({ targetHost: "127.0.0.1", targetPort: 5432 });
+const test = faultTest
+  /** A TCP proxy in front of Postgres, to blackhole. */
+  .extend("proxy", { scope: "file" }, async ({}, { onCleanup }) => {
+    const proxy = await startTcpProxy({ targetHost: "127.0.0.1", targetPort: 5432 });
+    onCleanup(() => proxy.close());
+    return proxy;
+  })
   // Only the apps go through the proxy; the test reads the database directly.
-  stack = await startStack({ appDatabaseUrl: (url) => proxy.url(url) });
+  .extend("stackOptions", { scope: "file" }, ({ proxy }) => ({ appDatabaseUrl: (url: string) => proxy.url(url) }));
+
+test.beforeAll(async ({ stack }) => {
   await Promise.all([stack.startIngest(), stack.startWorker()]);
 }, 120_000);
 
-afterAll(async () => {
-  await stack?.stop();
-  await proxy?.close();
-});
-
 describe("Postgres blackholed for 30 s under load", () => {
-  it("ingest answers 503 in under 3 s, no delivery fails for good, and nothing is lost", async () => {
+  test("ingest answers 503 in under 3 s, no delivery fails for good, and nothing is lost", async ({ stack, proxy }) => {
     const tenants = await stack.createTenants(4, storyEventRules);
     const stories = customerStories(tenants, { customersPerTenant: 40, seed: 21 });
     const eventIds = stories.events.map((event) => event.id);

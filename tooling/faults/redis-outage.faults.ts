@@ -2,7 +2,7 @@
 // worker's blocking reads while it idles, and killed right after ingest acknowledged a burst.
 // Redis here is a private server without persistence (never the machine's own), so a stop or a
 // kill takes its queued jobs with it: only what Postgres recorded survives.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { waitUntil } from "@hookloop/e2e/processes";
 import {
   cleanOutcome,
@@ -12,26 +12,18 @@ import {
   storyEventRules,
   type Stories,
 } from "./src/customer-stories";
-import { startStack, type Stack, type Tenant } from "./src/hookloop-stack";
-import { createPrivateRedis, type PrivateRedis } from "./src/redis-server";
+import { test as faultTest, type Stack } from "./src/hookloop-stack";
 import { StripeHarness } from "./src/stripe-harness";
 
-let redis: PrivateRedis;
-let stack: Stack;
-let tenants: Tenant[];
+const test = faultTest
+  .extend("stackOptions", { scope: "file" }, ({ privateRedis }) => ({ redisUrl: privateRedis.url }))
+  /** Two tenants, with both apps running on the private Redis. */
+  .extend("tenants", { scope: "file" }, async ({ stack }) => {
+    await Promise.all([stack.startIngest(), stack.startWorker()]);
+    return stack.createTenants(2, storyEventRules);
+  });
 
-beforeAll(async () => {
-  redis = await createPrivateRedis();
-  await redis.start();
-  stack = await startStack({ redisUrl: redis.url });
-  await Promise.all([stack.startIngest(), stack.startWorker()]);
-  tenants = await stack.createTenants(2, storyEventRules);
-}, 120_000);
-
-afterAll(async () => {
-  await stack?.stop();
-  await redis?.kill();
-});
+test.beforeAll(async ({ tenants }) => void tenants, 120_000);
 
 const readiness = async (url: string) => {
   try {
@@ -44,7 +36,7 @@ const readiness = async (url: string) => {
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Waits until every delivery of `stories` is processed, then reads what the database holds. */
-async function settled(stories: Stories, harness: StripeHarness, timeoutMs = 60_000) {
+async function settled(stack: Stack, stories: Stories, harness: StripeHarness, timeoutMs = 60_000) {
   const eventIds = stories.events.map((event) => event.id);
   await waitUntil(async () => (await deliveryProgress(stack.db, eventIds)).processed === eventIds.length, {
     timeoutMs,
@@ -54,7 +46,11 @@ async function settled(stories: Stories, harness: StripeHarness, timeoutMs = 60_
 }
 
 describe("Redis outages", () => {
-  it("while events arrive: ingest acknowledges what Postgres recorded, and nothing is lost once Redis is back", async () => {
+  test("while events arrive: ingest acknowledges what Postgres recorded, and nothing is lost once Redis is back", async ({
+    stack,
+    tenants,
+    privateRedis: redis,
+  }) => {
     const stories = customerStories(tenants, { customersPerTenant: 50, seed: 11 });
     const harness = new StripeHarness({ concurrency: 6, perSecond: 60 });
     let answered = 0;
@@ -75,7 +71,7 @@ describe("Redis outages", () => {
     await sending;
     await harness.resendUnacknowledged();
 
-    const outcome = await settled(stories, harness);
+    const outcome = await settled(stack, stories, harness);
     const figures = harness.figures();
     console.log(
       `[faults] redis-outage (a) stopped while events arrive: events sent ${figures.events} (attempts ${figures.attempts}, ` +
@@ -88,7 +84,11 @@ describe("Redis outages", () => {
     expect(outcome).toEqual(cleanOutcome(stories));
   });
 
-  it("for 20 s while the worker idles: /readyz says so, and the worker resumes on its own", async () => {
+  test("for 20 s while the worker idles: /readyz says so, and the worker resumes on its own", async ({
+    stack,
+    tenants,
+    privateRedis: redis,
+  }) => {
     await redis.stop();
     const downAt = Date.now();
     const during: number[] = [];
@@ -110,7 +110,7 @@ describe("Redis outages", () => {
     await harness.send(stories.events);
     await harness.resendUnacknowledged();
     const appliedFrom = Date.now();
-    const outcome = await settled(stories, harness, 30_000);
+    const outcome = await settled(stack, stories, harness, 30_000);
     const figures = harness.figures();
     console.log(
       `[faults] redis-outage (b) 22 s outage, worker idle: /readyz ${during.filter((status) => status !== 200).length}/${during.length} ` +
@@ -122,7 +122,11 @@ describe("Redis outages", () => {
     expect(outcome).toEqual(cleanOutcome(stories));
   });
 
-  it("killed (-9) right after ingest acknowledged a burst: nothing is lost, with no one lifting a finger", async () => {
+  test("killed (-9) right after ingest acknowledged a burst: nothing is lost, with no one lifting a finger", async ({
+    stack,
+    tenants,
+    privateRedis: redis,
+  }) => {
     const stories = customerStories(tenants, { customersPerTenant: 50, seed: 13 });
     const harness = new StripeHarness({ concurrency: 12 });
     // The worker is frozen (SIGSTOP) while the burst arrives, so its jobs are all waiting in Redis
@@ -144,7 +148,7 @@ describe("Redis outages", () => {
     }
     await harness.resendUnacknowledged();
 
-    const outcome = await settled(stories, harness);
+    const outcome = await settled(stack, stories, harness);
     const figures = harness.figures();
     console.log(
       `[faults] redis-outage (c) kill -9 after acknowledgements: events sent ${figures.events} (acknowledged ${figures.acknowledged}, ` +

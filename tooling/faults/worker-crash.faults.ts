@@ -1,24 +1,17 @@
 // The worker is killed (SIGKILL: no draining, transactions cut off mid-way) three times while a
 // thousand shuffled events for ten workspaces are being applied, and started again each time.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { waitUntil } from "@hookloop/e2e/processes";
 import { cleanOutcome, customerStories, deliveryProgress, readOutcome, storyEventRules } from "./src/customer-stories";
-import { startStack, type Stack } from "./src/hookloop-stack";
+import { test } from "./src/hookloop-stack";
 import { StripeHarness } from "./src/stripe-harness";
 
-let stack: Stack;
-
-beforeAll(async () => {
-  stack = await startStack();
+test.beforeAll(async ({ stack }) => {
   await Promise.all([stack.startIngest(), stack.startWorker()]);
 }, 120_000);
 
-afterAll(async () => {
-  await stack?.stop();
-});
-
 describe("a worker killed mid-run", () => {
-  it("applies every delivery once, in the right order, after three SIGKILLs and restarts", async () => {
+  test("applies every delivery once, in the right order, after three SIGKILLs and restarts", async ({ stack }) => {
     const tenants = await stack.createTenants(10, storyEventRules);
     const stories = customerStories(tenants, { customersPerTenant: 25, seed: 7 });
     const eventIds = stories.events.map((event) => event.id);
