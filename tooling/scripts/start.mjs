@@ -87,13 +87,13 @@ process.on("SIGTERM", () => stop());
 
 /** @param {string} url */
 async function waitReady(url) {
-  for (let attempt = 0; attempt < 120 && !stopping; attempt++) {
+  for (let attempt = 0; attempt < 600 && !stopping; attempt++) {
     try {
       if ((await fetch(url)).ok) return true;
     } catch {
       // not listening yet
     }
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
   return false;
 }
