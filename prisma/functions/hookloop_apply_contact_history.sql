@@ -7,8 +7,11 @@
 -- trade emails; then the event joins the history, each re-placed event moves its trigger events
 -- to its contact (or drops them when it has none), and the delivery records its outcome and
 -- leaves the outbox.
+-- Returns the trigger events this call created (not those it moved), each with its contact as
+-- the row stands (to_jsonb): a trigger event fires its destination messages once, when it first
+-- exists, and the caller records them in this same transaction.
 CREATE OR REPLACE FUNCTION hookloop_apply_contact_history(p_delivery_id uuid, p_event jsonb, p_writes jsonb)
-RETURNS void LANGUAGE plpgsql VOLATILE
+RETURNS jsonb LANGUAGE plpgsql VOLATILE
 AS $$
 DECLARE
   v_ws text := hookloop_workspace();
@@ -18,6 +21,8 @@ DECLARE
   v_placement record;
   v_delivery_id uuid;
   v_event_delivery_id uuid;
+  v_fired jsonb := '[]';
+  v_new jsonb;
 BEGIN
   IF v_ws IS NULL THEN
     RAISE EXCEPTION 'hookloop_apply_contact_history: no workspace set for this transaction';
@@ -72,13 +77,22 @@ BEGIN
     IF v_placement."contactId" IS NULL THEN
       DELETE FROM trigger_event WHERE workspace_id = v_ws AND stripe_event_id = v_placement."eventId";
     ELSE
-      INSERT INTO trigger_event (workspace_id, contact_id, name, properties, stripe_event_id, delivery_id, occurred_at)
-      SELECT v_ws, ce.contact_id, t.trigger->>'name', t.trigger->'properties', ce.stripe_event_id, ce.delivery_id, ce.stripe_created_at
-        FROM contact_event ce CROSS JOIN LATERAL jsonb_array_elements(ce.triggers) WITH ORDINALITY AS t(trigger, n)
-        WHERE ce.workspace_id = v_ws AND ce.stripe_event_id = v_placement."eventId"
-        ORDER BY t.n
-      ON CONFLICT (workspace_id, stripe_event_id, name) DO UPDATE SET contact_id = EXCLUDED.contact_id
-        WHERE trigger_event.contact_id IS DISTINCT FROM EXCLUDED.contact_id;
+      -- xmax is 0 on a row this statement inserted, and not on one it updated (moved).
+      WITH written AS (
+        INSERT INTO trigger_event (workspace_id, contact_id, name, properties, stripe_event_id, delivery_id, occurred_at)
+        SELECT v_ws, ce.contact_id, t.trigger->>'name', t.trigger->'properties', ce.stripe_event_id, ce.delivery_id, ce.stripe_created_at
+          FROM contact_event ce CROSS JOIN LATERAL jsonb_array_elements(ce.triggers) WITH ORDINALITY AS t(trigger, n)
+          WHERE ce.workspace_id = v_ws AND ce.stripe_event_id = v_placement."eventId"
+          ORDER BY t.n
+        ON CONFLICT (workspace_id, stripe_event_id, name) DO UPDATE SET contact_id = EXCLUDED.contact_id
+          WHERE trigger_event.contact_id IS DISTINCT FROM EXCLUDED.contact_id
+        RETURNING trigger_event.*, (xmax = 0) AS inserted)
+      SELECT jsonb_agg(jsonb_build_object('name', w.name, 'properties', w.properties, 'stripeEventId', w.stripe_event_id,
+                                          'stripeEventType', dl.type, 'occurredAt', w.occurred_at, 'contact', to_jsonb(c)))
+        INTO v_new
+        FROM written w JOIN contact c ON c.id = w.contact_id LEFT JOIN delivery dl ON dl.id = w.delivery_id
+        WHERE w.inserted;
+      v_fired := v_fired || coalesce(v_new, '[]');
     END IF;
   END LOOP;
 
@@ -87,4 +101,5 @@ BEGIN
     WHERE id = p_delivery_id;
   IF NOT FOUND THEN RAISE EXCEPTION 'delivery % does not exist', p_delivery_id; END IF;
   DELETE FROM delivery_outbox WHERE delivery_id = p_delivery_id;
+  RETURN v_fired;
 END $$;

@@ -83,4 +83,7 @@ export const tenantTables = [
   "trigger_event",
   "contact_suppression",
   "erasure_audit",
+  "destination",
+  "message",
+  "message_attempt",
 ] as const;

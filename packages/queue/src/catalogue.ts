@@ -1,7 +1,7 @@
 // Every queue Hookloop uses: its name, its payload and its retry policy. Producers and workers
 // both come through here, so every enqueue is type-checked against the payload it must carry.
 // Payloads carry ids only: no secrets and no personal data ever sit in Redis.
-import { Queue, Worker, type JobsOptions, type Processor, type WorkerOptions } from "bullmq";
+import { DelayedError, Queue, Worker, type JobsOptions, type Processor, type WorkerOptions } from "bullmq";
 import type { Redis } from "ioredis";
 import { z } from "zod";
 
@@ -15,6 +15,22 @@ export const queueCatalogue = {
       backoff: { type: "exponential", delay: 1_000, jitter: 0.5 },
       removeOnComplete: { age: 3_600, count: 1_000 },
       removeOnFail: { age: 7 * 24 * 3_600 },
+    } satisfies JobsOptions,
+  },
+  /**
+   * One destination message to send (the message row's id). Its retries over days are not BullMQ's:
+   * each attempt's outcome is recorded in Postgres and the next one is a new, delayed job (see
+   * @hookloop/core deliver-message and relay-messages). BullMQ retries only a run that threw (the
+   * database was unreachable, say). Finished jobs go at once, so the relay may add the same id again.
+   */
+  messages: {
+    name: "messages",
+    payload: z.object({ messageId: z.uuid(), workspaceId: z.string().min(1) }),
+    jobOptions: {
+      attempts: 5,
+      backoff: { type: "exponential", delay: 1_000, jitter: 0.5 },
+      removeOnComplete: true,
+      removeOnFail: true,
     } satisfies JobsOptions,
   },
 } as const;
@@ -31,7 +47,7 @@ export type QueueTarget = {
 export type TypedQueue<Name extends QueueName> = {
   queue: Queue;
   /** Adds one job; the job id makes a second add of the same id a no-op while the job exists. */
-  add: (jobId: string, payload: QueuePayload<Name>) => Promise<void>;
+  add: (jobId: string, payload: QueuePayload<Name>, options?: { delayMs?: number }) => Promise<void>;
   addBulk: (jobs: Array<{ jobId: string; payload: QueuePayload<Name> }>) => Promise<void>;
   close: () => Promise<void>;
 };
@@ -48,8 +64,9 @@ export function openQueue<Name extends QueueName>(name: Name, target: QueueTarge
   });
   return {
     queue,
-    add: async (jobId, payload) => {
-      await queue.add(entry.name, entry.payload.parse(payload), { jobId });
+    add: async (jobId, payload, options) => {
+      const delay = options?.delayMs ? { delay: Math.max(0, Math.round(options.delayMs)) } : {};
+      await queue.add(entry.name, entry.payload.parse(payload), { jobId, ...delay });
     },
     addBulk: async (jobs) => {
       await queue.addBulk(
@@ -60,16 +77,27 @@ export function openQueue<Name extends QueueName>(name: Name, target: QueueTarge
   };
 }
 
+export type JobAttempt = {
+  attemptsMade: number;
+  attemptsAllowed: number;
+  /** Puts the job back, delayed until `at`, without counting an attempt: the handler returns what this returns. */
+  runAgainAt: (at: Date) => Promise<never>;
+};
+
 export function startWorker<Name extends QueueName>(
   name: Name,
-  handler: (payload: QueuePayload<Name>, attempt: { attemptsMade: number; attemptsAllowed: number }) => Promise<void>,
+  handler: (payload: QueuePayload<Name>, attempt: JobAttempt) => Promise<void>,
   options: QueueTarget & Pick<WorkerOptions, "concurrency" | "autorun">,
 ): Worker {
   const entry = queueCatalogue[name];
-  const processor: Processor = async (job) =>
+  const processor: Processor = async (job, token) =>
     handler(entry.payload.parse(job.data) as QueuePayload<Name>, {
       attemptsMade: job.attemptsMade,
       attemptsAllowed: job.opts.attempts ?? 1,
+      runAgainAt: async (at) => {
+        await job.moveToDelayed(Math.max(Date.now(), at.getTime()), token);
+        throw new DelayedError();
+      },
     });
   return new Worker(entry.name, processor, {
     connection: options.connection,

@@ -20,7 +20,11 @@
 // - the domain replays the part with the event; contactWrites, below, matches the replayed
 //   contacts to rows;
 // - hookloop_apply_contact_history adds the event to the history and writes the contacts, the
-//   trigger events and the outcome.
+//   trigger events and the outcome, and returns the trigger events it created;
+// - when the workspace has enabled destinations (the claim says which) and trigger events were
+//   created, hookloop_record_messages records their destination messages in the same transaction
+//   (a transactional outbox: one more round trip, only then). A trigger event a later replay moves
+//   to another contact is not created again, so it sends nothing again.
 import { randomUUID } from "node:crypto";
 import type { Db, SqlClient } from "@hookloop/db/client";
 import { sqlPool } from "@hookloop/db/client";
@@ -35,6 +39,7 @@ import {
 } from "@hookloop/domain";
 import { z } from "zod";
 import { contactsLockKey } from "../contact/contacts-lock";
+import { claimedDestinationSchema, firedTriggerMessages, firedTriggerSchema } from "../destination/fired-trigger-messages";
 import { withWorkspace } from "../workspace/with-workspace";
 
 /** The event names no contact yet; the customer event that does may still be on its way. */
@@ -48,7 +53,13 @@ class HistoryPartGrewError extends Error {}
 export type ApplyDeliveryOptions = { deliveryId: string; workspaceId: string };
 
 export type ApplyOutcome =
-  | { status: "processed"; reason: string; contactId: string | null }
+  | {
+      status: "processed";
+      reason: string;
+      contactId: string | null;
+      /** The destination messages recorded with it (message row ids), to queue once committed; absent when none. */
+      messageIds?: string[];
+    }
   | { status: "failed"; reason: string }
   | { status: "skipped"; reason: string };
 
@@ -61,6 +72,7 @@ const claimedDeliverySchema = z.object({
   sync_names: z.boolean(),
   on_customer_deleted: deletionBehaviour,
   events: z.array(z.object({ eventType: z.string(), enabled: z.boolean(), triggerName: z.string().nullable() })).nullable(),
+  destinations: z.array(claimedDestinationSchema).nullable().optional(),
 });
 
 const recordedEventSchema = z.object({
@@ -104,7 +116,8 @@ type ContactWrites = {
 // Named statements: each connection parses and plans them once.
 const claimStatement = "SELECT * FROM hookloop_claim_delivery($1, $2::uuid)";
 const lockStatement = "SELECT hookloop_lock_contact_history($1, $2, $3, $4::bigint, $5) AS part";
-const applyStatement = "SELECT hookloop_apply_contact_history($1::uuid, $2::jsonb, $3::jsonb)";
+const applyStatement = "SELECT hookloop_apply_contact_history($1::uuid, $2::jsonb, $3::jsonb) AS fired";
+const recordMessagesStatement = "SELECT hookloop_record_messages($1::jsonb) AS ids";
 
 const erasedReason = "This email was erased at the contact's request; Hookloop does not add it again.";
 const noWrites: ContactWrites = { remove: [], contacts: [], placements: [] };
@@ -159,12 +172,23 @@ async function applyClaimed(
     outcome: Outcome,
     { event, writes }: { event?: { eventId: string; created: Date; change: ContactPlan }; writes?: ContactWrites } = {},
   ): Promise<Outcome> => {
-    await client.query({
+    const applied = await client.query<{ fired: unknown }>({
       name: "hookloop_apply_contact_history",
       text: applyStatement,
       values: [options.deliveryId, event ?? null, { ...(writes ?? noWrites), outcome }],
     });
-    return outcome;
+    const destinations = row.destinations ?? [];
+    if (!destinations.length || outcome.status !== "processed") return outcome;
+    const fired = z.array(firedTriggerSchema).parse(applied.rows[0]?.fired ?? []);
+    const messages = firedTriggerMessages(options.workspaceId, fired, destinations);
+    if (!messages.length) return outcome;
+    const recorded = await client.query<{ ids: string[] }>({
+      name: "hookloop_record_messages",
+      text: recordMessagesStatement,
+      values: [JSON.stringify(messages)],
+    });
+    const messageIds = recorded.rows[0]?.ids ?? [];
+    return messageIds.length ? { ...outcome, messageIds } : outcome;
   };
 
   const parsed = stripeEventSchema.safeParse(row.payload);

@@ -15,6 +15,7 @@ import {
   NotFoundError,
   applyDelivery,
   countDeliveriesByDay,
+  createDestination,
   createEndpoint,
   createWorkspace,
   eraseContact,
@@ -57,6 +58,18 @@ async function makeTenant({ db, appDb, box }: TenantKit, name: string, prefix: s
       enable: [{ eventType: "invoice.paid", triggerName }, { eventType: "customer.created" }],
     }),
   );
+  // A destination, so the trigger event below records a message; one attempt at it is written by hand.
+  await withWorkspace(db, workspace.id, (tx) =>
+    createDestination(tx, {
+      box,
+      workspaceId: workspace.id,
+      name: `${name} CRM`,
+      url: "http://127.0.0.1:9/hooks",
+      triggers: "all",
+      contactChanges: false,
+      allowPrivateTargets: true,
+    }),
+  );
   const apply = async (event: ReturnType<typeof stripeEvent>) => {
     const delivery = await recordTestDelivery(db, { workspaceId: workspace.id, endpointId: endpoint.id, event });
     await applyDelivery(appDb, { deliveryId: delivery.id, workspaceId: workspace.id });
@@ -76,6 +89,10 @@ async function makeTenant({ db, appDb, box }: TenantKit, name: string, prefix: s
   await withWorkspace(appDb, workspace.id, (tx) =>
     eraseContact(tx, { workspaceId: workspace.id, email: `${prefix}.gone@example.com`, requestedBy: "dpo@example.com" }),
   );
+  const message = await db.message.findFirstOrThrow({ where: { workspaceId: workspace.id } });
+  await db.messageAttempt.create({
+    data: { workspaceId: workspace.id, messageId: message.id, attemptedAt: new Date(), httpStatus: 500, latencyMs: 3 },
+  });
   const contact = await db.contact.findUniqueOrThrow({
     where: { workspaceId_email: { workspaceId: workspace.id, email: contactEmail } },
   });
@@ -114,7 +131,7 @@ const test = baseTest
   /** Every row a workspace has, in every tenant table and the outbox, as the owner sees them. */
   .extend("rowsOf", { scope: "file" }, ({ db }) => async (workspaceId: string) => {
     const rows: Rows = {};
-    for (const table of [...tenantTables, "delivery_outbox"]) {
+    for (const table of [...tenantTables, "delivery_outbox", "message_outbox"]) {
       const result = await db.$queryRawUnsafe<Array<{ row: Record<string, unknown> }>>(
         `SELECT to_jsonb(t) AS row FROM "${table}" t WHERE workspace_id = $1 ORDER BY to_jsonb(t)::text`,
         workspaceId,
@@ -356,10 +373,10 @@ describe("row-level security in the database itself", () => {
         relforcerowsecurity: true,
       });
     }
-    // A new table with a workspace_id and no policy shows up here. `delivery_outbox` holds ids only
-    // (ARCHITECTURE.md: the relay scans it); `member` and `invitation` are better-auth's.
+    // A new table with a workspace_id and no policy shows up here. `delivery_outbox` and
+    // `message_outbox` hold ids only (ARCHITECTURE.md: the relays scan them); `member` and `invitation` are better-auth's.
     const unprotected = tables.filter((row) => !row.relrowsecurity || !row.relforcerowsecurity).map((row) => row.relname);
-    expect(unprotected.sort()).toEqual(["delivery_outbox", "invitation", "member"]);
+    expect(unprotected.sort()).toEqual(["delivery_outbox", "invitation", "member", "message_outbox"]);
   });
 
   test("with no workspace named, hookloop_app reads no row of any tenant table", async ({ asApp }) => {
