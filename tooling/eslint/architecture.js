@@ -47,6 +47,7 @@ const environmentReaders = [
   "apps/*/src/env.ts",
   // The test kit is the tests' env.ts: which database server and Redis a test run uses.
   "packages/testing/src/**",
+  "packages/db/src/testing.ts",
   // Commands that run before any app: `npm start`/`npm test` bootstrap .env; db:migrate takes DATABASE_URL.
   "tooling/scripts/**",
   "packages/db/scripts/**",

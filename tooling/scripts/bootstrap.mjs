@@ -8,6 +8,7 @@ import { fileURLToPath } from "node:url";
 
 export const root = fileURLToPath(new URL("../../", import.meta.url));
 
+/** @param {string} message */
 export const say = (message) => process.stdout.write(`[hookloop] ${message}\n`);
 
 /** Installs dependencies when node_modules is missing or older than the lockfile. */
@@ -48,15 +49,21 @@ export function loadDotEnv() {
   }
   for (const line of readFileSync(path, "utf8").split("\n")) {
     const match = /^\s*([A-Z0-9_]+)\s*=\s*(.*)\s*$/.exec(line);
-    if (match && process.env[match[1]] === undefined) process.env[match[1]] = match[2];
+    const [, name, value] = match ?? [];
+    if (name && value !== undefined && process.env[name] === undefined) process.env[name] = value;
   }
 }
 
+/**
+ * @param {string} url
+ * @returns {Promise<boolean>}
+ */
 export function canConnect(url, timeoutMs = 1500) {
   const { hostname, port } = new URL(url);
   const defaultPort = url.startsWith("redis") ? 6379 : 5432;
   return new Promise((resolve) => {
     const socket = createConnection({ host: hostname.replace(/^\[|\]$/g, ""), port: Number(port || defaultPort) });
+    /** @param {boolean} ok */
     const done = (ok) => {
       socket.destroy();
       resolve(ok);
@@ -73,7 +80,10 @@ Hookloop needs PostgreSQL (15+) and Redis (6.2+). Either:
   • or install them locally (Debian/Ubuntu): sudo apt-get install postgresql redis-server
   • or point DATABASE_URL and REDIS_URL at servers you already have.`;
 
-/** Exits with a plain explanation when Postgres or Redis is not reachable. */
+/**
+ * Exits with a plain explanation when Postgres or Redis is not reachable.
+ * @param {{ databaseUrl: string, redisUrl: string }} services
+ */
 export async function requireServices({ databaseUrl, redisUrl }) {
   const missing = [];
   if (!(await canConnect(databaseUrl))) missing.push(`PostgreSQL at ${new URL(databaseUrl).host}`);

@@ -47,7 +47,10 @@ export const builds = [
   },
 ];
 
-/** The newest modification time of the given files, or of any file inside the given folders. */
+/**
+ * The newest modification time of the given files, or of any file inside the given folders.
+ * @param {string[]} sources
+ */
 function newestModification(sources) {
   let newest = 0;
   for (const source of sources) {

@@ -6,7 +6,14 @@ import { buildIfStale } from "./build-if-stale.mjs";
 
 installIfNeeded();
 loadDotEnv();
-const { DATABASE_URL, REDIS_URL } = process.env;
+/** @param {string} name */
+function setting(name) {
+  const value = process.env[name];
+  if (value) return value;
+  process.stderr.write(`[hookloop] ${name} is not set: add it to .env (or delete .env to have it written afresh)\n`);
+  process.exit(1);
+}
+const [DATABASE_URL, REDIS_URL] = [setting("DATABASE_URL"), setting("REDIS_URL")];
 await requireServices({ databaseUrl: DATABASE_URL, redisUrl: REDIS_URL });
 
 const { default: pg } = await import("pg");
@@ -25,8 +32,9 @@ await admin.end();
 buildIfStale();
 execFileSync(process.execPath, ["packages/db/dist/migrate.js"], { cwd: root, stdio: "inherit" });
 
-const ingestPort = new URL(process.env.INGEST_PUBLIC_URL).port || "3100";
-const dashboardPort = new URL(process.env.DASHBOARD_URL).port || "3000";
+const [ingestUrl, dashboardUrl] = [setting("INGEST_PUBLIC_URL"), setting("DASHBOARD_URL")];
+const ingestPort = new URL(ingestUrl).port || "3100";
+const dashboardPort = new URL(dashboardUrl).port || "3000";
 const services = [
   {
     name: "ingest",
@@ -61,7 +69,7 @@ const children = services.map((service) => {
     stream.on("data", (chunk) => {
       buffered += chunk;
       const lines = buffered.split("\n");
-      buffered = lines.pop();
+      buffered = lines.pop() ?? "";
       for (const line of lines) process.stdout.write(prefix + line + "\n");
     });
   }
@@ -79,7 +87,12 @@ function stop(code = 0) {
   stopping = true;
   for (const child of children) child.kill("SIGTERM");
   void Promise.all(
-    children.map((child) => new Promise((resolve) => (child.exitCode !== null ? resolve() : child.once("exit", resolve)))),
+    children.map(
+      (child) =>
+        new Promise((/** @type {(value?: unknown) => void} */ resolve) =>
+          child.exitCode !== null ? resolve() : child.once("exit", resolve),
+        ),
+    ),
   ).then(() => process.exit(code));
 }
 process.on("SIGINT", () => stop());
@@ -105,8 +118,8 @@ for (const service of services) {
   }
 }
 say("Hookloop is running:");
-say(`  dashboard (sign up here first)            ${process.env.DASHBOARD_URL}`);
-say(`  ingest (the URLs you paste into Stripe)   ${process.env.INGEST_PUBLIC_URL}`);
+say(`  dashboard (sign up here first)            ${dashboardUrl}`);
+say(`  ingest (the URLs you paste into Stripe)   ${ingestUrl}`);
 say(`  worker health                             http://127.0.0.1:3101/readyz`);
 say("Admin from the terminal:  npm run hookloop -- help");
 say("Ctrl-C stops everything.");

@@ -8,6 +8,7 @@ import { installIfNeeded, prepareTestServices, root, say } from "./bootstrap.mjs
 installIfNeeded();
 await prepareTestServices();
 
+/** @param {string} command @param {string[]} args */
 const run = (command, args) => spawnSync(command, args, { cwd: root, stdio: "inherit", env: process.env }).status ?? 1;
 
 const extraArgs = process.argv.slice(2);

@@ -158,7 +158,7 @@ test("a marketer connects Stripe and watches contacts and events arrive", async 
   await expect(page.getByTestId("contact-row")).toContainText("grace@example.com");
 
   // The dashboard's own end-to-end check.
-  await page.goto(leaked.endpointPath!);
+  await page.goto(leaked.endpointPath);
   await page.getByLabel("Event", { exact: true }).selectOption("invoice.paid");
   await page.getByRole("button", { name: "Send test event" }).click();
   const result = page.getByTestId("test-event-result");
@@ -280,7 +280,7 @@ test("sign-in attempts are limited, and a sign-in posted from another origin is 
     data: { email: owner.email, password },
   });
   expect(crossOrigin.status()).toBe(403);
-  expect((await crossOrigin.headersArray()).some(({ name }) => name.toLowerCase() === "set-cookie")).toBe(false);
+  expect(crossOrigin.headersArray().some(({ name }) => name.toLowerCase() === "set-cookie")).toBe(false);
 
   await page.goto("/sign-in");
   let message: string | undefined;

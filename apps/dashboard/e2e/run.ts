@@ -7,6 +7,7 @@ import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 import { Redis } from "ioredis";
 import { createMigratedDatabase, dropDatabase } from "@hookloop/db/testing";
+import { testRedisUrl } from "@hookloop/testing";
 
 const dashboardDir = fileURLToPath(new URL("../", import.meta.url));
 const root = fileURLToPath(new URL("../../../", import.meta.url));
@@ -34,12 +35,13 @@ async function waitFor(url: string, child: ChildProcess, name: string) {
 }
 
 const database = `hookloop_browser_${randomBytes(4).toString("hex")}`;
-const redisUrl = process.env.HOOKLOOP_TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
+const redisUrl = testRedisUrl();
 const redisPrefix = `hookloop-browser-${randomBytes(4).toString("hex")}`;
 const [ingestPort, workerPort, dashboardPort] = [await freePort(), await freePort(), await freePort()];
 const ingestUrl = `http://127.0.0.1:${ingestPort}`;
 const dashboardUrl = `http://127.0.0.1:${dashboardPort}`;
 const env: NodeJS.ProcessEnv = {
+  LOG_LEVEL: "warn",
   ...process.env,
   DATABASE_URL: await createMigratedDatabase(database),
   REDIS_URL: redisUrl,
@@ -48,7 +50,6 @@ const env: NodeJS.ProcessEnv = {
   BETTER_AUTH_SECRET: randomBytes(32).toString("base64"),
   INGEST_PUBLIC_URL: ingestUrl,
   DASHBOARD_URL: dashboardUrl,
-  LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
   NEXT_TELEMETRY_DISABLED: "1",
 };
 

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from "fastify";
 
-export type ReadinessCheck = () => Promise<Record<string, "ok" | string>>;
+export type ReadinessCheck = () => Promise<Record<string, string>>;
 
 export const healthRoutes: FastifyPluginAsync<{ readiness: ReadinessCheck }> = async (scope, { readiness }) => {
   scope.get("/healthz", async () => ({ status: "ok" }));

@@ -270,13 +270,13 @@ export async function diffDatamodels(options: {
 }): Promise<string> {
   return withEngine(await readSchema(), options.connectionString, async (engine) => {
     let stdout = "";
-    const originalWrite = process.stdout.write;
+    const originalWrite = process.stdout.write.bind(process.stdout);
     try {
       // The engine prints the script through its host's stdout; capture it instead.
-      process.stdout.write = ((chunk: string | Uint8Array) => {
+      process.stdout.write = (chunk: string | Uint8Array) => {
         stdout += typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8");
         return true;
-      }) as typeof process.stdout.write;
+      };
       const result = (await engine.diff({
         from: options.from,
         to: options.to,
