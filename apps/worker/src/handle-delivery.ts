@@ -1,16 +1,28 @@
-import { ContactNotResolvableError, applyDelivery, failDelivery } from "@hookloop/core";
+import { ContactNotResolvableError, applyDelivery, failDelivery, messageJobId } from "@hookloop/core";
 import type { Db } from "@hookloop/db/client";
-import type { QueuePayload } from "@hookloop/queue";
+import type { QueuePayload, TypedQueue } from "@hookloop/queue";
 import type { Logger } from "pino";
 
+export type DeliveryHandlerOptions = {
+  /** Where the destination messages a delivery records are queued once it commits; without it the relay queues them. */
+  messages?: TypedQueue<"messages">;
+};
+
 /** Applies one delivery; on its last attempt, a failure is written on the delivery in plain words. */
-export function createDeliveryHandler(db: Db, logger: Logger) {
+export function createDeliveryHandler(db: Db, logger: Logger, options: DeliveryHandlerOptions = {}) {
   return async (payload: QueuePayload<"deliveries">, attempt: { attemptsMade: number; attemptsAllowed: number }) => {
     const { deliveryId, workspaceId } = payload;
     try {
       const outcome = await applyDelivery(db, { deliveryId, workspaceId });
       // The reason names the contact's email: it stays in the database, where erasure can reach it.
       logger.info({ deliveryId, status: outcome.status }, "delivery applied");
+      const messageIds = outcome.status === "processed" ? (outcome.messageIds ?? []) : [];
+      if (messageIds.length && options.messages) {
+        // Committed already: a refused add leaves the messages to the relay.
+        await options.messages
+          .addBulk(messageIds.map((messageId) => ({ jobId: messageJobId(messageId, 0), payload: { messageId, workspaceId } })))
+          .catch((error: unknown) => logger.warn({ err: error, deliveryId }, "could not queue its messages; the relay will"));
+      }
     } catch (error) {
       const lastAttempt = attempt.attemptsMade + 1 >= attempt.attemptsAllowed;
       const reason =

@@ -1,12 +1,15 @@
-// The worker process: applies queued deliveries, queues again those not yet applied, and answers health checks.
+// The worker process: applies queued deliveries, queues again those not yet applied, sends
+// destination messages (and queues again those due and lost), and answers health checks.
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { checkDependencies, relayDeliveries } from "@hookloop/core";
+import { checkDependencies, relayDeliveries, relayMessages } from "@hookloop/core";
 import { createDb } from "@hookloop/db/client";
 import { connectProducer, connectWorker, openQueue, readEvictionPolicy, startWorker, waitForConnection } from "@hookloop/queue";
+import { SecretBox, parseKeyring } from "@hookloop/secrets";
 import { pino } from "pino";
 import type { WorkerEnv } from "./env";
 import { createDeliveryHandler } from "./handle-delivery";
+import { createMessageHandler } from "./handle-message";
 
 export type WorkerServer = { healthUrl: string; close: () => Promise<void> };
 
@@ -14,7 +17,8 @@ export async function startWorkerServer(env: WorkerEnv, logger = pino({ level: e
   const db = createDb({
     connectionString: env.DATABASE_URL,
     role: env.DATABASE_ROLE,
-    max: env.WORKER_CONCURRENCY + 2,
+    // Deliveries, the relays and message sends; a send holds a connection only for its two statements.
+    max: env.WORKER_CONCURRENCY + 4,
     queryTimeoutMs: 10_000,
   });
   const redis = connectWorker(env.REDIS_URL);
@@ -29,12 +33,24 @@ export async function startWorkerServer(env: WorkerEnv, logger = pino({ level: e
     }
   }
 
-  const worker = startWorker("deliveries", createDeliveryHandler(db, logger), {
+  const box = new SecretBox(parseKeyring(env.ENCRYPTION_KEYS));
+  const messageQueue = openQueue("messages", { connection: producer, prefix: env.REDIS_PREFIX });
+  const worker = startWorker("deliveries", createDeliveryHandler(db, logger, { messages: messageQueue }), {
     connection: redis,
     prefix: env.REDIS_PREFIX,
     concurrency: env.WORKER_CONCURRENCY,
   });
   worker.on("error", (error) => logger.warn({ err: error }, "worker connection error"));
+  // Its own queue, so a slow or dead destination never delays applying Stripe events.
+  const messageWorker = startWorker(
+    "messages",
+    createMessageHandler(db, logger, { box, queue: messageQueue, allowPrivateTargets: env.DESTINATIONS_ALLOW_PRIVATE_TARGETS }),
+    { connection: redis, prefix: env.REDIS_PREFIX, concurrency: env.MESSAGE_CONCURRENCY },
+  );
+  messageWorker.on("error", (error) => logger.warn({ err: error }, "message worker connection error"));
+  if (env.DESTINATIONS_ALLOW_PRIVATE_TARGETS) {
+    logger.warn("destinations may reach private and loopback addresses (DESTINATIONS_ALLOW_PRIVATE_TARGETS)");
+  }
 
   const relayQueue = openQueue("deliveries", { connection: producer, prefix: env.REDIS_PREFIX });
   let relaying: Promise<unknown> | null = null;
@@ -44,6 +60,8 @@ export async function startWorkerServer(env: WorkerEnv, logger = pino({ level: e
     if (relaying) return;
     relaying = relayDeliveries(db, { queue: relayQueue })
       .then((count) => count && logger.info({ count }, "queued deliveries not yet applied"))
+      .then(() => relayMessages(db, { queue: messageQueue }))
+      .then((count) => count && logger.info({ count }, "queued messages due and not sent"))
       .catch((error: unknown) => logger.warn({ err: error }, "relay pass failed"))
       .finally(() => (relaying = null));
   }, env.RELAY_INTERVAL_MS);
@@ -54,7 +72,10 @@ export async function startWorkerServer(env: WorkerEnv, logger = pino({ level: e
       return;
     }
     if (request.url === "/readyz") {
-      const checks = { ...(await checkDependencies(db, { redis: producer })), worker: worker.isRunning() ? "ok" : "not running" };
+      const checks = {
+        ...(await checkDependencies(db, { redis: producer })),
+        worker: worker.isRunning() && messageWorker.isRunning() ? "ok" : "not running",
+      };
       const ready = Object.values(checks).every((value) => value === "ok");
       response
         .writeHead(ready ? 200 : 503, { "content-type": "application/json" })
@@ -71,9 +92,10 @@ export async function startWorkerServer(env: WorkerEnv, logger = pino({ level: e
     close: async () => {
       clearInterval(relayTimer);
       // Lets the jobs in hand finish; takes no new ones.
-      await worker.close();
+      await Promise.all([worker.close(), messageWorker.close()]);
       await relaying;
       await relayQueue.close();
+      await messageQueue.close();
       health.close();
       redis.disconnect();
       producer.disconnect();
