@@ -1,12 +1,16 @@
 // The admin CLI's commands: each parses its flags, calls one operation and returns what to print.
 import { endpointUrl } from "@hookloop/config";
 import {
+  createDestination,
   createEndpoint,
   createWorkspace,
   eraseContact,
+  findDestinationWorkspace,
   findEndpointWorkspace,
   listContacts,
   listDeliveries,
+  listDestinations,
+  listMessages,
   listTriggerEvents,
   rotateEncryptionKey,
   withWorkspace,
@@ -90,6 +94,44 @@ export const commands: Record<string, Command> = {
       return withWorkspace(db, workspaceId, (tx) => listDeliveries(tx, { workspaceId, endpointId, limit: 500 }));
     },
   },
+  "destination:create": {
+    usage: "destination:create --workspace ID --url URL [--name NAME] [--trigger NAME]… [--contact-changes]",
+    flags: ["workspace", "url", "name", "trigger", "contact-changes"],
+    run: async (flags, { db, box, env }) => {
+      const workspaceId = one(flags, "workspace")!;
+      const triggers = flags.trigger ?? [];
+      // The signing secret is shown in full here, once; the dashboard can reveal it again.
+      return withWorkspace(db, workspaceId, (tx) =>
+        createDestination(tx, {
+          box,
+          workspaceId,
+          name: one(flags, "name", { required: false }) ?? (URL.parse(one(flags, "url")!)?.host || "Destination"),
+          url: one(flags, "url")!,
+          triggers: triggers.length ? triggers : "all",
+          contactChanges: flags["contact-changes"] !== undefined,
+          allowPrivateTargets: env.DESTINATIONS_ALLOW_PRIVATE_TARGETS,
+        }),
+      );
+    },
+  },
+  "destination:list": {
+    usage: "destination:list --workspace ID",
+    flags: ["workspace"],
+    run: (flags, { db }) => {
+      const workspaceId = one(flags, "workspace")!;
+      return withWorkspace(db, workspaceId, (tx) => listDestinations(tx, { workspaceId }));
+    },
+  },
+  "messages:list": {
+    usage: "messages:list --destination ID   (newest first, each with its attempts)",
+    flags: ["destination"],
+    run: async (flags, { db }) => {
+      const destinationId = one(flags, "destination")!;
+      const workspaceId = await findDestinationWorkspace(db, { destinationId });
+      if (!workspaceId) throw new UsageError(`no destination ${destinationId}`);
+      return withWorkspace(db, workspaceId, (tx) => listMessages(tx, { workspaceId, destinationId, limit: 500 }));
+    },
+  },
   "contacts:erase": {
     usage: "contacts:erase --workspace ID --email EMAIL --requested-by WHO",
     flags: ["workspace", "email", "requested-by"],
@@ -107,7 +149,10 @@ export const commands: Record<string, Command> = {
   },
 };
 
-/** `--flag value` and `--flag=value`, each flag repeatable; anything else is a usage error. */
+/** Flags that take no value: present or not. */
+const switches = new Set(["contact-changes"]);
+
+/** `--flag value` and `--flag=value`, each flag repeatable, `--switch` alone; anything else is a usage error. */
 export function parseFlags(args: readonly string[], allowed: readonly string[]): Flags {
   const flags: Flags = {};
   for (let index = 0; index < args.length; index++) {
@@ -116,6 +161,11 @@ export function parseFlags(args: readonly string[], allowed: readonly string[]):
     if (!match) throw new UsageError(`unexpected argument "${arg}"`);
     const name = match[1]!;
     if (!allowed.includes(name)) throw new UsageError(`unknown flag --${name}`);
+    if (switches.has(name)) {
+      if (match[2] !== undefined) throw new UsageError(`--${name} takes no value`);
+      (flags[name] ??= []).push("true");
+      continue;
+    }
     const value = match[2] ?? args[++index];
     if (value === undefined || (match[2] === undefined && value.startsWith("--")))
       throw new UsageError(`--${name} needs a value`);

@@ -1,7 +1,11 @@
-import { databaseEnv, encryptionEnv, ingestUrlEnv, parseEnv } from "@hookloop/config";
+import { databaseEnv, destinationsEnv, encryptionEnv, ingestUrlEnv, parseEnv } from "@hookloop/config";
 import type { z } from "zod";
 
-export const cliEnvSchema = databaseEnv.extend(encryptionEnv.shape).extend(ingestUrlEnv.shape);
+export const cliEnvSchema = databaseEnv
+  .extend(encryptionEnv.shape)
+  .extend(ingestUrlEnv.shape)
+  // The same rule as the worker's, so a destination the worker would refuse is refused when made.
+  .extend(destinationsEnv.shape);
 
 export type CliEnv = z.output<typeof cliEnvSchema>;
 

@@ -1,4 +1,4 @@
-import { databaseEnv, encryptionEnv, parseEnv, redisEnv, runtimeEnv } from "@hookloop/config";
+import { databaseEnv, destinationsEnv, encryptionEnv, parseEnv, redisEnv, runtimeEnv } from "@hookloop/config";
 import { z } from "zod";
 
 export const workerEnvSchema = databaseEnv
@@ -6,6 +6,7 @@ export const workerEnvSchema = databaseEnv
   .extend(runtimeEnv.shape)
   // Destination signing secrets are sealed like endpoint secrets: the worker opens them to sign.
   .extend(encryptionEnv.shape)
+  .extend(destinationsEnv.shape)
   .extend({
     WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
     /** Port of the worker's /healthz and /readyz; 0 picks a free one. */
@@ -14,14 +15,6 @@ export const workerEnvSchema = databaseEnv
     RELAY_INTERVAL_MS: z.coerce.number().int().min(50).default(2_000),
     /** How many destination messages one worker sends at once (each destination gets at most 4 of them). */
     MESSAGE_CONCURRENCY: z.coerce.number().int().min(1).max(512).default(32),
-    /**
-     * Lets destinations reach loopback, private, link-local and metadata addresses, over plain http
-     * too: for self-hosted set-ups and a developer's machine (`npm start` sets it). Off by default.
-     */
-    DESTINATIONS_ALLOW_PRIVATE_TARGETS: z
-      .enum(["true", "false", "1", "0"], { error: "DESTINATIONS_ALLOW_PRIVATE_TARGETS must be true or false" })
-      .default("false")
-      .transform((value) => value === "true" || value === "1"),
   });
 
 export type WorkerEnv = z.output<typeof workerEnvSchema>;

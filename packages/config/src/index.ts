@@ -30,6 +30,17 @@ export const runtimeEnv = z.object({
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
+export const destinationsEnv = z.object({
+  /**
+   * Lets destinations reach loopback, private, link-local and metadata addresses, over plain http
+   * too: for self-hosted set-ups and a developer's machine (`npm start` sets it). Off by default.
+   */
+  DESTINATIONS_ALLOW_PRIVATE_TARGETS: z
+    .enum(["true", "false", "1", "0"], { error: "DESTINATIONS_ALLOW_PRIVATE_TARGETS must be true or false" })
+    .default("false")
+    .transform((value) => value === "true" || value === "1"),
+});
+
 export const ingestUrlEnv = z.object({
   /** Where Stripe reaches the ingest service; endpoint URLs are built on it. */
   INGEST_PUBLIC_URL: z.url(),
