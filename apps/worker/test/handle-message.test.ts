@@ -9,6 +9,7 @@ import { Webhook } from "standardwebhooks";
 import { expect } from "vitest";
 import {
   createDestination,
+  eraseContact,
   createEndpoint,
   createWorkspace,
   queueMessages,
@@ -361,4 +362,23 @@ test("a slow destination has at most 4 messages in flight, however many the work
   expect(rows.filter((row) => row.status === "delivered")).toHaveLength(10);
   expect(receiver.maxInFlight).toBeGreaterThan(1);
   expect(receiver.maxInFlight).toBeLessThanOrEqual(4);
+});
+
+test("erasing a contact deletes the messages about them, sent or waiting", async ({ db, receiver, messageWorker, setUp }) => {
+  expect(messageWorker.isRunning()).toBe(true);
+  const { workspaceId, destination, inWorkspace, apply, messageRows } = await setUp();
+  await apply(stripeEvent("invoice.paid", { customerId: "cus_ivy", email: "ivy@example.com" }));
+  await eventually(messageRows, (rows) => rows[0]?.status === "delivered");
+  receiver.answers = [500];
+  await apply(stripeEvent("invoice.paid", { customerId: "cus_ivy", email: "ivy@example.com" }));
+  await apply(stripeEvent("invoice.paid", { customerId: "cus_jo", email: "jo@example.com" }));
+  expect(await messageRows()).toHaveLength(3);
+
+  await inWorkspace((tx) => eraseContact(tx, { workspaceId, email: "ivy@example.com", requestedBy: "dpo@example.com" }));
+  const left = await messageRows();
+  expect(left).toHaveLength(1);
+  expect(JSON.stringify(left[0]!.payload)).toContain("jo@example.com");
+  const stored = await db.message.findMany({ where: { destinationId: destination.id } });
+  expect(JSON.stringify(stored)).not.toContain("ivy@example.com");
+  expect(await db.messageAttempt.count({ where: { messageId: { notIn: left.map((row) => row.id) }, workspaceId } })).toBe(0);
 });

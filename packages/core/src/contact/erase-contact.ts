@@ -20,7 +20,8 @@ const redactedRowsSchema = z.array(z.object({ id: z.string() }));
  * Erases a person on request (GDPR art. 17): deletes their contact and its trigger events, blanks
  * every stored Stripe payload that names them (a queued one is never applied), removes from the
  * contact history every event of their email and of the Stripe customers that had it (so no
- * replay brings back an email they used before), and keeps only a hash of the email — to stop any
+ * replay brings back an email they used before), deletes every destination message that names them
+ * (sent or not, with its attempts), and keeps only a hash of the email — to stop any
  * later or replayed event from creating the contact again — and an audit record. Redis holds ids
  * only, so nothing queued there names them.
  */
@@ -48,6 +49,10 @@ export async function eraseContact(tx: WorkspaceTx, options: EraseContactOptions
   if (redacted.length) {
     await tx.deliveryOutbox.deleteMany({ where: { deliveryId: { in: redacted.map((row) => row.id) } } });
   }
+  await tx.$executeRaw`
+    DELETE FROM message
+    WHERE workspace_id = ${workspaceId}
+      AND (payload->'contact'->>'id' = ${contact?.id ?? null} OR lower(payload::text) LIKE ${pattern})`;
   await tx.$executeRaw`
     DELETE FROM contact_event
     WHERE workspace_id = ${workspaceId}
