@@ -12,6 +12,7 @@ import {
   listDestinations,
   listMessages,
   listTriggerEvents,
+  rotateDestinationSecretsKey,
   rotateEncryptionKey,
   withWorkspace,
 } from "@hookloop/core";
@@ -145,7 +146,10 @@ export const commands: Record<string, Command> = {
   "secrets:rotate-key": {
     usage: "secrets:rotate-key   (re-encrypts every signing secret under the first key of ENCRYPTION_KEYS)",
     flags: [],
-    run: (_flags, { db, box }) => rotateEncryptionKey(db, { box }),
+    run: async (_flags, { db, box }) => ({
+      ...(await rotateEncryptionKey(db, { box })),
+      destinationsReencrypted: await rotateDestinationSecretsKey(db, { box }),
+    }),
   },
 };
 

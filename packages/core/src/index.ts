@@ -41,3 +41,4 @@ export * from "./destination/relay-messages";
 export * from "./destination/send-message";
 export * from "./destination/sign-message";
 export * from "./destination/resolve-destination-target";
+export * from "./destination/rotate-destination-secrets-key";
