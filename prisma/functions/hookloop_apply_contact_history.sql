@@ -7,9 +7,12 @@
 -- trade emails; then the event joins the history, each re-placed event moves its trigger events
 -- to its contact (or drops them when it has none), and the delivery records its outcome and
 -- leaves the outbox.
--- Returns the trigger events this call created (not those it moved), each with its contact as
--- the row stands (to_jsonb): a trigger event fires its destination messages once, when it first
--- exists, and the caller records them in this same transaction.
+-- Returns {fired, contacts}: the trigger events this call created (not those it moved), each with
+-- its contact as the row stands (to_jsonb), and the contacts it created, changed or deleted, each
+-- with the row after (before, for a deletion) and whether it was subscribed before. A trigger event
+-- fires its destination messages once, when it first exists; the caller records them, and the
+-- contact changes' messages, in this same transaction. The contacts are reported only when
+-- p_writes.reportContacts is true (the workspace has a destination receiving contact changes).
 CREATE OR REPLACE FUNCTION hookloop_apply_contact_history(p_delivery_id uuid, p_event jsonb, p_writes jsonb)
 RETURNS jsonb LANGUAGE plpgsql VOLATILE
 AS $$
@@ -23,13 +26,24 @@ DECLARE
   v_event_delivery_id uuid;
   v_fired jsonb := '[]';
   v_new jsonb;
+  v_before jsonb;
+  v_removed jsonb := '[]';
+  v_contacts jsonb := '[]';
+  v_report boolean := coalesce((p_writes->>'reportContacts')::boolean, false);
 BEGIN
   IF v_ws IS NULL THEN
     RAISE EXCEPTION 'hookloop_apply_contact_history: no workspace set for this transaction';
   END IF;
 
+  IF v_report THEN
+    SELECT coalesce(jsonb_object_agg(c.id, c.subscribed), '{}') INTO v_before
+      FROM contact c WHERE c.id IN (SELECT (x->>'id')::uuid FROM jsonb_array_elements(p_writes->'contacts') AS x);
+  END IF;
   FOR v_id IN SELECT jsonb_array_elements_text(p_writes->'remove')::uuid LOOP
-    DELETE FROM contact WHERE id = v_id;
+    DELETE FROM contact WHERE id = v_id RETURNING to_jsonb(contact.*) INTO v_new;
+    IF v_report AND v_new IS NOT NULL THEN
+      v_removed := v_removed || jsonb_build_object('change', 'deleted', 'contact', v_new);
+    END IF;
   END LOOP;
   FOR v_contact IN SELECT * FROM jsonb_to_recordset(p_writes->'contacts') AS x(id uuid, email text) LOOP
     UPDATE contact SET email = id || '@replaying.invalid' WHERE id = v_contact.id AND email <> v_contact.email;
@@ -101,5 +115,14 @@ BEGIN
     WHERE id = p_delivery_id;
   IF NOT FOUND THEN RAISE EXCEPTION 'delivery % does not exist', p_delivery_id; END IF;
   DELETE FROM delivery_outbox WHERE delivery_id = p_delivery_id;
-  RETURN v_fired;
+  IF v_report THEN
+    SELECT coalesce(jsonb_agg(jsonb_build_object(
+             'change', CASE WHEN NOT v_before ? c.id::text THEN 'created'
+                            WHEN (v_before->>c.id::text)::boolean AND NOT c.subscribed THEN 'unsubscribed'
+                            ELSE 'updated' END,
+             'contact', to_jsonb(c))), '[]')
+      INTO v_contacts
+      FROM contact c WHERE c.id IN (SELECT (x->>'id')::uuid FROM jsonb_array_elements(p_writes->'contacts') AS x);
+  END IF;
+  RETURN jsonb_build_object('fired', v_fired, 'contacts', v_removed || v_contacts);
 END $$;

@@ -382,3 +382,83 @@ test("erasing a contact deletes the messages about them, sent or waiting", async
   expect(JSON.stringify(stored)).not.toContain("ivy@example.com");
   expect(await db.messageAttempt.count({ where: { messageId: { notIn: left.map((row) => row.id) }, workspaceId } })).toBe(0);
 });
+
+test("a destination receiving contact changes gets contact.created, contact.updated and contact.unsubscribed, each once", async ({
+  db,
+  appDb,
+  receiver,
+  messageWorker,
+  setUp,
+}) => {
+  expect(messageWorker.isRunning()).toBe(true);
+  const { workspaceId, endpointId, destination, apply, messageRows } = await setUp();
+  await db.destination.update({ where: { id: destination.id }, data: { contactChanges: true } });
+  for (const eventType of ["customer.created", "customer.updated", "customer.deleted"]) {
+    await db.endpointEvent.update({
+      where: { endpointId_eventType: { endpointId, eventType } },
+      data: { enabled: true, triggerName: null },
+    });
+  }
+  const now = Math.floor(Date.now() / 1000);
+  const created = await apply(
+    stripeEvent("customer.created", { customerId: "cus_kim", email: "kim@example.com", name: "Kim Lee", created: now - 30 }),
+  );
+  await apply(stripeEvent("invoice.paid", { customerId: "cus_kim", email: "kim@example.com", created: now - 20 }));
+  await apply(
+    stripeEvent("customer.updated", { customerId: "cus_kim", email: "kim@example.com", name: "Kim Park", created: now - 10 }),
+  );
+  await apply(stripeEvent("customer.deleted", { customerId: "cus_kim", email: "kim@example.com", created: now }));
+  // The first job run again changes nothing and records nothing.
+  await createDeliveryHandler(appDb, logger)({ deliveryId: created.id, workspaceId }, { attemptsMade: 0, attemptsAllowed: 3 });
+
+  const rows = await eventually(messageRows, (found) => found.length === 4 && found.every((row) => row.status === "delivered"));
+  expect(rows.map((row) => row.type).sort()).toEqual([
+    "contact.created",
+    "contact.unsubscribed",
+    "contact.updated",
+    "trigger.fired",
+  ]);
+  const contact = await db.contact.findFirstOrThrow({ where: { workspaceId } });
+  const bodies = receiver.received.map((request) => request.body as { type: string; contact: Record<string, unknown> });
+  expect(receiver.received.every((request) => request.verified)).toBe(true);
+  expect(bodies.find((body) => body.type === "contact.created")!.contact).toMatchObject({
+    id: contact.id,
+    email: "kim@example.com",
+    firstName: "Kim",
+    lastName: "Lee",
+    subscribed: true,
+  });
+  expect(bodies.find((body) => body.type === "contact.updated")!.contact).toMatchObject({ lastName: "Park" });
+  expect(bodies.find((body) => body.type === "contact.unsubscribed")!.contact).toMatchObject({ subscribed: false });
+});
+
+test("a contact deleted with its Stripe customer is a contact.deleted message with the contact as it was", async ({
+  db,
+  receiver,
+  messageWorker,
+  setUp,
+}) => {
+  expect(messageWorker.isRunning()).toBe(true);
+  const { workspaceId, endpointId, destination, apply, messageRows } = await setUp();
+  await db.destination.update({ where: { id: destination.id }, data: { contactChanges: true, allTriggers: false } });
+  await db.endpoint.update({ where: { id: endpointId }, data: { onCustomerDeleted: "delete" } });
+  for (const eventType of ["customer.created", "customer.deleted"]) {
+    await db.endpointEvent.update({
+      where: { endpointId_eventType: { endpointId, eventType } },
+      data: { enabled: true, triggerName: null },
+    });
+  }
+  const now = Math.floor(Date.now() / 1000);
+  await apply(stripeEvent("customer.created", { customerId: "cus_lou", email: "lou@example.com", created: now - 10 }));
+  const contact = await db.contact.findFirstOrThrow({ where: { workspaceId } });
+  await apply(stripeEvent("customer.deleted", { customerId: "cus_lou", email: "lou@example.com", created: now }));
+  expect(await db.contact.count({ where: { workspaceId } })).toBe(0);
+
+  const rows = await eventually(messageRows, (found) => found.length === 2 && found.every((row) => row.status === "delivered"));
+  expect(rows.map((row) => row.type).sort()).toEqual(["contact.created", "contact.deleted"]);
+  const deleted = receiver.received.find((request) => (request.body as { type: string }).type === "contact.deleted")!;
+  expect(deleted.body).toMatchObject({
+    contact: { id: contact.id, email: "lou@example.com" },
+    stripeEvent: { type: "customer.deleted" },
+  });
+});

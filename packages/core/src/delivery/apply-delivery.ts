@@ -24,7 +24,9 @@
 // - when the workspace has enabled destinations (the claim says which) and trigger events were
 //   created, hookloop_record_messages records their destination messages in the same transaction
 //   (a transactional outbox: one more round trip, only then). A trigger event a later replay moves
-//   to another contact is not created again, so it sends nothing again.
+//   to another contact is not created again, so it sends nothing again. For destinations that
+//   receive contact changes, the contacts the replay created, changed or deleted are messages too,
+//   named by the Stripe event and the contact, so the same change is recorded once.
 import { randomUUID } from "node:crypto";
 import type { Db, SqlClient } from "@hookloop/db/client";
 import { sqlPool } from "@hookloop/db/client";
@@ -39,7 +41,12 @@ import {
 } from "@hookloop/domain";
 import { z } from "zod";
 import { contactsLockKey } from "../contact/contacts-lock";
-import { claimedDestinationSchema, firedTriggerMessages, firedTriggerSchema } from "../destination/fired-trigger-messages";
+import {
+  appliedChangesSchema,
+  claimedDestinationSchema,
+  contactChangeMessages,
+  firedTriggerMessages,
+} from "../destination/fired-trigger-messages";
 import { withWorkspace } from "../workspace/with-workspace";
 
 /** The event names no contact yet; the customer event that does may still be on its way. */
@@ -170,17 +177,30 @@ async function applyClaimed(
   /** Writes the event into the history, what changed, and the delivery's outcome. */
   const finish = async <Outcome extends ApplyOutcome>(
     outcome: Outcome,
-    { event, writes }: { event?: { eventId: string; created: Date; change: ContactPlan }; writes?: ContactWrites } = {},
+    {
+      event,
+      writes,
+      stripeEvent,
+    }: {
+      event?: { eventId: string; created: Date; change: ContactPlan };
+      writes?: ContactWrites;
+      /** The Stripe event behind the contact changes, for their messages. */
+      stripeEvent?: { id: string; type: string; created: Date };
+    } = {},
   ): Promise<Outcome> => {
+    const destinations = row.destinations ?? [];
+    const reportContacts = destinations.some((destination) => destination.contactChanges);
     const applied = await client.query<{ fired: unknown }>({
       name: "hookloop_apply_contact_history",
       text: applyStatement,
-      values: [options.deliveryId, event ?? null, { ...(writes ?? noWrites), outcome }],
+      values: [options.deliveryId, event ?? null, { ...(writes ?? noWrites), outcome, reportContacts }],
     });
-    const destinations = row.destinations ?? [];
     if (!destinations.length || outcome.status !== "processed") return outcome;
-    const fired = z.array(firedTriggerSchema).parse(applied.rows[0]?.fired ?? []);
-    const messages = firedTriggerMessages(options.workspaceId, fired, destinations);
+    const { fired, contacts } = appliedChangesSchema.parse(applied.rows[0]?.fired ?? {});
+    const messages = [
+      ...firedTriggerMessages(options.workspaceId, fired, destinations),
+      ...(stripeEvent ? contactChangeMessages(options.workspaceId, stripeEvent, contacts, destinations) : []),
+    ];
     if (!messages.length) return outcome;
     const recorded = await client.query<{ ids: string[] }>({
       name: "hookloop_record_messages",
@@ -231,7 +251,7 @@ async function applyClaimed(
   const { writes, contactIds } = contactWrites(part.contacts, placedBefore, replayed, event.id);
   return finish(
     { status: "processed", reason: placed.reason, contactId: placed.contactKey ? contactIds.get(placed.contactKey)! : null },
-    { event: { eventId: event.id, created, change: plan }, writes },
+    { event: { eventId: event.id, created, change: plan }, writes, stripeEvent: { id: event.id, type: event.type, created } },
   );
 }
 

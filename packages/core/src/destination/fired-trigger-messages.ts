@@ -1,4 +1,10 @@
-import { contactRecordSchema, subscriptionIncludes, triggerFiredMessage, type DestinationMessage } from "@hookloop/domain";
+import {
+  contactChangedMessage,
+  contactRecordSchema,
+  subscriptionIncludes,
+  triggerFiredMessage,
+  type DestinationMessage,
+} from "@hookloop/domain";
 import { z } from "zod";
 
 /** A destination as hookloop_claim_delivery lists it: what it receives. */
@@ -26,6 +32,19 @@ export const firedTriggerSchema = z.object({
     .transform((row) => Object.fromEntries(Object.entries(row).map(([key, value]) => [snakeToCamel(key), value]))),
 });
 export type FiredTrigger = z.infer<typeof firedTriggerSchema>;
+
+/** A contact hookloop_apply_contact_history created, changed or deleted. */
+const changedContactSchema = z.object({
+  change: z.enum(["created", "updated", "unsubscribed", "deleted"]),
+  contact: firedTriggerSchema.shape.contact,
+});
+export type ChangedContact = z.infer<typeof changedContactSchema>;
+
+/** What hookloop_apply_contact_history returns. */
+export const appliedChangesSchema = z.object({
+  fired: z.array(firedTriggerSchema).default([]),
+  contacts: z.array(changedContactSchema).default([]),
+});
 
 export type OutboxMessage = { destinationId: string; messageId: string; type: string; payload: DestinationMessage };
 
@@ -56,4 +75,30 @@ export function firedTriggerMessages(
     }
   }
   return messages;
+}
+
+/** The messages of the contact changes one Stripe event made, for the destinations that receive contact changes. */
+export function contactChangeMessages(
+  workspaceId: string,
+  stripeEvent: { id: string; type: string; created: Date },
+  changes: readonly ChangedContact[],
+  destinations: readonly ClaimedDestination[],
+): OutboxMessage[] {
+  const receivers = destinations.filter((destination) => destination.contactChanges);
+  if (!receivers.length) return [];
+  return changes.flatMap(({ change, contact }) => {
+    const payload = contactChangedMessage({
+      type: `contact.${change}`,
+      workspaceId,
+      occurredAt: stripeEvent.created,
+      stripeEvent: { id: stripeEvent.id, type: stripeEvent.type },
+      contact: contactRecordSchema.parse(contact),
+    });
+    return receivers.map((destination) => ({
+      destinationId: destination.id,
+      messageId: payload.id,
+      type: payload.type,
+      payload,
+    }));
+  });
 }
