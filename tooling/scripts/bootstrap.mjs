@@ -41,6 +41,8 @@ export function loadDotEnv() {
         "DASHBOARD_URL=http://localhost:3000",
         `ENCRYPTION_KEYS=k${new Date().getFullYear()}:${key()}`,
         `BETTER_AUTH_SECRET=${key()}`,
+        "# Destinations may be local receivers on this machine; leave this out in production.",
+        "DESTINATIONS_ALLOW_PRIVATE_TARGETS=true",
         "",
       ].join("\n"),
       { mode: 0o600 },

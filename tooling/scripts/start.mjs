@@ -35,6 +35,8 @@ execFileSync(process.execPath, ["packages/db/dist/migrate.js"], { cwd: root, std
 const [ingestUrl, dashboardUrl] = [setting("INGEST_PUBLIC_URL"), setting("DASHBOARD_URL")];
 const ingestPort = new URL(ingestUrl).port || "3100";
 const dashboardPort = new URL(dashboardUrl).port || "3000";
+// On a developer's machine destinations may be local receivers; production refuses them.
+const allowPrivateTargets = process.env.DESTINATIONS_ALLOW_PRIVATE_TARGETS ?? "true";
 const services = [
   {
     name: "ingest",
@@ -45,7 +47,7 @@ const services = [
   {
     name: "worker",
     args: ["--enable-source-maps", "apps/worker/dist/main.js"],
-    env: {},
+    env: { DESTINATIONS_ALLOW_PRIVATE_TARGETS: allowPrivateTargets },
     health: "http://127.0.0.1:3101/readyz",
   },
   {
@@ -121,5 +123,9 @@ say("Hookloop is running:");
 say(`  dashboard (sign up here first)            ${dashboardUrl}`);
 say(`  ingest (the URLs you paste into Stripe)   ${ingestUrl}`);
 say(`  worker health                             http://127.0.0.1:3101/readyz`);
+if (allowPrivateTargets === "true")
+  say(
+    "Destinations may send to private and loopback addresses here (DESTINATIONS_ALLOW_PRIVATE_TARGETS=true), so a local receiver works.",
+  );
 say("Admin from the terminal:  npm run hookloop -- help");
 say("Ctrl-C stops everything.");

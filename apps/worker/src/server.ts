@@ -1,6 +1,6 @@
 // The worker process: applies queued deliveries, queues again those not yet applied, sends
 // destination messages (and queues again those due and lost), and answers health checks.
-import { createServer, type Server } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { checkDependencies, relayDeliveries, relayMessages } from "@hookloop/core";
 import { createDb } from "@hookloop/db/client";
@@ -66,7 +66,7 @@ export async function startWorkerServer(env: WorkerEnv, logger = pino({ level: e
       .finally(() => (relaying = null));
   }, env.RELAY_INTERVAL_MS);
 
-  const health: Server = createServer(async (request, response) => {
+  async function answerHealth(request: IncomingMessage, response: ServerResponse) {
     if (request.url === "/healthz") {
       response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ status: "ok" }));
       return;
@@ -83,6 +83,12 @@ export async function startWorkerServer(env: WorkerEnv, logger = pino({ level: e
       return;
     }
     response.writeHead(404).end();
+  }
+  const health: Server = createServer((request, response) => {
+    answerHealth(request, response).catch((error: unknown) => {
+      logger.warn({ err: error }, "health check failed");
+      if (!response.headersSent) response.writeHead(500).end();
+    });
   });
   await new Promise<void>((resolve) => health.listen(env.WORKER_HEALTH_PORT, env.HOST, resolve));
   const { port } = health.address() as AddressInfo;
