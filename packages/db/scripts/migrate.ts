@@ -6,7 +6,10 @@ if (!connectionString) {
   console.error("DATABASE_URL is not set");
   process.exit(2);
 }
-const applied = await applyMigrations({ connectionString });
+const applied = await applyMigrations({ connectionString }).catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});
 console.log(
   `${applied.length ? `applied ${applied.join(", ")}` : "migrations are up to date"}; functions created from prisma/functions`,
 );

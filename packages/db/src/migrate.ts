@@ -124,12 +124,40 @@ export type MigrateOptions = { connectionString: string };
  */
 export async function applyMigrations(options: MigrateOptions): Promise<string[]> {
   const migrationsList = await readMigrationsList();
+  await refuseUnknownMigrations(
+    options.connectionString,
+    migrationsList.migrationDirectories.map((directory) => directory.path),
+  );
   const applied = await withEngine(await readSchema(), options.connectionString, async (engine) => {
     const result = await engine.applyMigrations({ migrationsList, filters: { externalTables: [], externalEnums: [] } });
     return result.appliedMigrationNames;
   });
   await applyFunctions(options);
   return applied;
+}
+
+/**
+ * A database that recorded migrations this folder does not have was made by another history (before
+ * the baseline, or by a newer Hookloop): the engine would fail on it with "already exists", so say
+ * what happened instead.
+ */
+async function refuseUnknownMigrations(connectionString: string, known: string[]): Promise<void> {
+  const recorded = await withSql(connectionString, async (client) => {
+    const table = await client.query<{ exists: boolean }>("SELECT to_regclass('_prisma_migrations') IS NOT NULL AS exists");
+    if (!table.rows[0]?.exists) return [];
+    const rows = await client.query<{ name: string }>(
+      "SELECT migration_name AS name FROM _prisma_migrations WHERE rolled_back_at IS NULL ORDER BY migration_name",
+    );
+    return rows.rows.map((row) => row.name);
+  });
+  const unknown = recorded.filter((name) => !known.includes(name));
+  if (unknown.length) {
+    throw new Error(
+      `This database applied migrations that prisma/migrations does not have (${unknown.join(", ")}). ` +
+        "It was made before the 20261201000000_baseline migration or by a newer Hookloop; " +
+        "a database from before the baseline cannot be upgraded: drop it (its data is lost) and migrate again.",
+    );
+  }
 }
 
 /** A routine Hookloop owns: its name starts with this (the runner drops any it has no file for). */

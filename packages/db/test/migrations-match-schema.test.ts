@@ -106,6 +106,20 @@ describe("the schema", () => {
   });
 });
 
+it("a database from another migration history is refused with what to do, and left as it was", async () => {
+  const database = await createTestDatabase();
+  names.push(database.name);
+  await withClient(database.url, (client) =>
+    client.query(
+      "INSERT INTO _prisma_migrations (id, checksum, migration_name, started_at, finished_at, applied_steps_count) VALUES ('old', 'x', '20261123060000_init', now(), now(), 1)",
+    ),
+  );
+  await expect(applyMigrations({ connectionString: database.url })).rejects.toThrow(
+    /applied migrations that prisma\/migrations does not have \(20261123060000_init\).*drop it/,
+  );
+  expect(await functionDrift({ connectionString: database.url })).toEqual([]);
+});
+
 describe("the functions", () => {
   it("no migration defines a function: each lives in prisma/functions, in a file of its own", async () => {
     const defining = (await migrationFiles()).filter(({ sql }) =>
