@@ -1,0 +1,46 @@
+import type { SecretBox } from "@hookloop/secrets";
+import { NotFoundError } from "../errors";
+import type { WorkspaceTx } from "../workspace/with-workspace";
+import { newDestinationSecret } from "./destination-secret";
+import { destinationSecretAssociatedData } from "./destination-secrets";
+
+/** How long the secret a rotation replaces keeps signing alongside the new one. */
+export const destinationSecretOverlapMs = 24 * 60 * 60 * 1000;
+
+export type RotateDestinationSecretOptions = {
+  workspaceId: string;
+  destinationId: string;
+  box: SecretBox;
+  now?: Date;
+};
+
+/**
+ * Gives the destination a new signing secret; the one it replaces keeps signing alongside for 24
+ * hours, so a receiver still holding it keeps verifying while it is updated. One secret rotates
+ * out at a time: a second rotation within those 24 hours keeps the secret it replaces (the one a
+ * receiver most likely holds by then) for a fresh 24 hours and drops the older one at once.
+ * `droppedSecretExpiresAt` says when that older one would have stopped, so the page can say so.
+ */
+export async function rotateDestinationSecret(tx: WorkspaceTx, options: RotateDestinationSecretOptions) {
+  const { workspaceId, destinationId, box } = options;
+  const now = options.now ?? new Date();
+  const row = await tx.destination.findFirst({
+    where: { id: destinationId, workspaceId },
+    select: { id: true, secretCiphertext: true, previousSecretExpiresAt: true },
+  });
+  if (!row) throw new NotFoundError("destination");
+  const aad = destinationSecretAssociatedData(workspaceId, destinationId);
+  const secret = newDestinationSecret();
+  const previousSecretExpiresAt = new Date(now.getTime() + destinationSecretOverlapMs);
+  await tx.destination.update({
+    where: { id: row.id },
+    data: {
+      secretCiphertext: box.encrypt(secret, aad),
+      // Re-sealed rather than copied, so it is under the current encryption key like the new one.
+      previousSecretCiphertext: box.encrypt(box.decrypt(row.secretCiphertext, aad), aad),
+      previousSecretExpiresAt,
+    },
+  });
+  const dropped = row.previousSecretExpiresAt && row.previousSecretExpiresAt > now ? row.previousSecretExpiresAt : null;
+  return { secret, previousSecretExpiresAt, droppedSecretExpiresAt: dropped };
+}

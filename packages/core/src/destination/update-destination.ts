@@ -1,0 +1,42 @@
+import type { DestinationUrlRules } from "@hookloop/domain";
+import { NotFoundError } from "../errors";
+import type { WorkspaceTx } from "../workspace/with-workspace";
+import { checkDestinationSettings, type DestinationSettings } from "./destination-settings";
+
+export type UpdateDestinationOptions = DestinationUrlRules &
+  DestinationSettings & {
+    workspaceId: string;
+    destinationId: string;
+    /** A disabled destination receives no new messages and sends none of those waiting. */
+    enabled: boolean;
+  };
+
+/**
+ * Saves a destination's name, URL, subscription and whether it is enabled, checked as when it was
+ * made. New messages follow the new subscription; those already recorded keep going to the (new)
+ * URL. Enabling it again makes what waited due at once, as a resume does: the ids returned are the
+ * messages to queue once the transaction commits (queueMessages), or the relay queues them a little later.
+ */
+export async function updateDestination(tx: WorkspaceTx, options: UpdateDestinationOptions): Promise<string[]> {
+  const { workspaceId, destinationId } = options;
+  const row = await tx.destination.findFirst({
+    where: { id: destinationId, workspaceId },
+    select: { enabled: true, pausedAt: true },
+  });
+  if (!row) throw new NotFoundError("destination");
+  const settings = await checkDestinationSettings(options, options);
+  await tx.destination.update({ where: { id: destinationId }, data: { ...settings, enabled: options.enabled } });
+  if (!options.enabled) {
+    await tx.messageOutbox.updateMany({ where: { destinationId }, data: { dueAt: null } });
+    return [];
+  }
+  if (row.enabled || row.pausedAt) return [];
+  const now = new Date();
+  const waiting = await tx.messageOutbox.findMany({ where: { destinationId }, select: { messageId: true } });
+  await tx.messageOutbox.updateMany({ where: { destinationId }, data: { dueAt: now } });
+  await tx.message.updateMany({
+    where: { destinationId, status: "pending", nextAttemptAt: { gt: now } },
+    data: { nextAttemptAt: now },
+  });
+  return waiting.map((message) => message.messageId);
+}
