@@ -7,7 +7,9 @@
 //    (sendMessage: 15 s, no redirect followed, public addresses only unless private targets are allowed);
 // 3. one statement records the attempt and what follows (hookloop_record_message_attempt):
 //    delivered; due again after nextAttemptDelay; failed after the last attempt; or, on 410 Gone,
-//    the destination paused at once.
+//    the destination paused at once. A destination whose attempts have all failed for
+//    `autoPauseAfterFailing` (from its first failure since its last success or resume) is paused
+//    by the attempt that finds it so, and this message waits with the others for the resume.
 // A worker that dies between 1 and 3 leaves a lease that runs out, and the relay queues the
 // message again; the receiver may then see the same webhook-id twice, never two different ones.
 import type { Db } from "@hookloop/db/client";
@@ -21,6 +23,13 @@ import { sendMessage, sendTimeoutMs, type SendAttempt } from "./send-message";
 /** At most this many of one destination's messages are in flight at once, across all workers. */
 export const maxInFlightPerDestination = 4;
 
+/**
+ * A destination whose every attempt has failed for this long, counted from its first failed
+ * attempt since its last success (or since it was last resumed), is paused automatically. A
+ * destination that is merely quiet is never paused: only a failed attempt starts the count.
+ */
+export const autoPauseAfterFailing = { afterMs: 5 * 24 * 60 * 60 * 1000, after: "5 days" } as const;
+
 export type DeliverMessageOptions = DestinationUrlRules & {
   workspaceId: string;
   /** The message row's id (a uuid), not its msg_ id. */
@@ -32,12 +41,15 @@ export type DeliverMessageOptions = DestinationUrlRules & {
   /** The wait after failed attempt `attemptNumber`, or null after the last: the domain's schedule unless a test shortens it. */
   retryDelay?: (attemptNumber: number, random: number) => number | null;
   random?: () => number;
+  /** Defaults to autoPauseAfterFailing. */
+  autoPause?: { afterMs: number; after: string };
 };
 
 export type DeliverOutcome =
   | { kind: "delivered"; attempt: SendAttempt }
   | { kind: "retry"; attempt: SendAttempt; attemptNumber: number; nextAttemptAt: Date }
   | { kind: "failed"; attempt: SendAttempt }
+  /** The destination is paused (410 Gone, or failing for autoPauseAfterFailing) and the message waits for its resume. */
   | { kind: "paused"; attempt: SendAttempt }
   /** Nothing to send: the message is gone, done, or its destination paused or disabled. */
   | { kind: "skipped"; reason: string }
@@ -66,7 +78,7 @@ const leaseSchema = z.discriminatedUnion("state", [
 ]);
 
 const leaseStatement = "SELECT hookloop_lease_message($1, $2::uuid, $3, $4) AS lease";
-const recordStatement = "SELECT hookloop_record_message_attempt($1, $2::uuid, $3::jsonb, $4::jsonb)";
+const recordStatement = "SELECT hookloop_record_message_attempt($1, $2::uuid, $3::jsonb, $4::jsonb, $5::jsonb) AS waits";
 /** Longer than a send can take, so a live worker's lease never runs out under it. */
 const leaseMs = 4 * sendTimeoutMs;
 const busyRetryMs = 1_000;
@@ -127,7 +139,7 @@ export async function deliverMessage(db: Db, options: DeliverMessageOptions): Pr
           }
         : step;
 
-  await pool.query({
+  const recorded = await pool.query<{ waits: unknown }>({
     name: "hookloop_record_message_attempt",
     text: recordStatement,
     values: [
@@ -141,8 +153,10 @@ export async function deliverMessage(db: Db, options: DeliverMessageOptions): Pr
         error: attempt.error,
       },
       next,
+      options.autoPause ?? autoPauseAfterFailing,
     ],
   });
+  if (z.boolean().parse(recorded.rows[0]?.waits)) return { kind: "paused", attempt };
 
   switch (next.kind) {
     case "delivered":

@@ -21,7 +21,8 @@ export async function setDestinationPaused(tx: WorkspaceTx, options: SetDestinat
     where: { id: options.destinationId, workspaceId: options.workspaceId },
     data: options.paused
       ? { pausedAt: new Date(), pausedReason: options.reason ?? "Paused by a member of the workspace." }
-      : { pausedAt: null, pausedReason: null },
+      : // A resume gives a failing destination a fresh count towards the automatic pause.
+        { pausedAt: null, pausedReason: null, failingSince: null },
   });
   if (found.count === 0) throw new NotFoundError("destination");
   if (options.paused) {

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "destination" ADD COLUMN     "failing_since" TIMESTAMPTZ(3);
