@@ -15,6 +15,8 @@ export const workerEnvSchema = databaseEnv
     RELAY_INTERVAL_MS: z.coerce.number().int().min(50).default(2_000),
     /** How many destination messages one worker sends at once (each destination gets at most 4 of them). */
     MESSAGE_CONCURRENCY: z.coerce.number().int().min(1).max(512).default(32),
+    /** How long a destination has to answer (at most 15 s); a message's lease is 4 times this. Shorter in the fault suite. */
+    MESSAGE_SEND_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(15_000).default(15_000),
   });
 
 export type WorkerEnv = z.output<typeof workerEnvSchema>;

@@ -44,7 +44,12 @@ export async function startWorkerServer(env: WorkerEnv, logger = pino({ level: e
   // Its own queue, so a slow or dead destination never delays applying Stripe events.
   const messageWorker = startWorker(
     "messages",
-    createMessageHandler(db, logger, { box, queue: messageQueue, allowPrivateTargets: env.DESTINATIONS_ALLOW_PRIVATE_TARGETS }),
+    createMessageHandler(db, logger, {
+      box,
+      queue: messageQueue,
+      allowPrivateTargets: env.DESTINATIONS_ALLOW_PRIVATE_TARGETS,
+      timeoutMs: env.MESSAGE_SEND_TIMEOUT_MS,
+    }),
     { connection: redis, prefix: env.REDIS_PREFIX, concurrency: env.MESSAGE_CONCURRENCY },
   );
   messageWorker.on("error", (error) => logger.warn({ err: error }, "message worker connection error"));

@@ -79,8 +79,8 @@ const leaseSchema = z.discriminatedUnion("state", [
 
 const leaseStatement = "SELECT hookloop_lease_message($1, $2::uuid, $3, $4) AS lease";
 const recordStatement = "SELECT hookloop_record_message_attempt($1, $2::uuid, $3::jsonb, $4::jsonb, $5::jsonb) AS waits";
-/** Longer than a send can take, so a live worker's lease never runs out under it. */
-const leaseMs = 4 * sendTimeoutMs;
+/** Longer than a send can take (4 times its timeout), so a live worker's lease never runs out under it. */
+const leaseTimeouts = 4;
 const busyRetryMs = 1_000;
 
 // Takes the client, not a WorkspaceTx: it runs two short transactions of its own around the send.
@@ -90,7 +90,12 @@ export async function deliverMessage(db: Db, options: DeliverMessageOptions): Pr
   const leased = await pool.query<{ lease: unknown }>({
     name: "hookloop_lease_message",
     text: leaseStatement,
-    values: [options.workspaceId, options.messageId, leaseMs, options.maxInFlight ?? maxInFlightPerDestination],
+    values: [
+      options.workspaceId,
+      options.messageId,
+      leaseTimeouts * (options.timeoutMs ?? sendTimeoutMs),
+      options.maxInFlight ?? maxInFlightPerDestination,
+    ],
   });
   const lease = leaseSchema.parse(leased.rows[0]?.lease);
   switch (lease.state) {
