@@ -49,3 +49,4 @@ export * from "./destination/update-destination";
 export * from "./destination/retry-message";
 export * from "./destination/retry-failed-messages";
 export * from "./destination/send-test-message";
+export * from "./destination/list-trigger-names";

@@ -21,14 +21,24 @@ import {
   eraseContact,
   getContact,
   getDelivery,
+  getDestination,
   getEndpoint,
   listContacts,
   listDeliveries,
+  listDestinations,
   listEndpoints,
+  listMessages,
+  listTriggerNames,
   listTriggerEvents,
   replayDelivery,
+  retryFailedMessages,
+  retryMessage,
+  rotateDestinationSecret,
   sendTestEvent,
+  sendTestMessage,
+  setDestinationPaused,
   setEndpointSecret,
+  updateDestination,
   updateEndpointSettings,
   withWorkspace,
   type WorkspaceTx,
@@ -43,6 +53,9 @@ type Tenant = {
   /** A failed delivery: the kind the dashboard offers to replay. */
   failedDeliveryId: string;
   triggerName: string;
+  destinationId: string;
+  /** A message row's id (a uuid), as the message log links it. */
+  messageId: string;
 };
 type TenantKit = { db: Db; appDb: Db; box: SecretBox };
 
@@ -59,7 +72,7 @@ async function makeTenant({ db, appDb, box }: TenantKit, name: string, prefix: s
     }),
   );
   // A destination, so the trigger event below records a message; one attempt at it is written by hand.
-  await withWorkspace(db, workspace.id, (tx) =>
+  const destination = await withWorkspace(db, workspace.id, (tx) =>
     createDestination(tx, {
       box,
       workspaceId: workspace.id,
@@ -104,6 +117,8 @@ async function makeTenant({ db, appDb, box }: TenantKit, name: string, prefix: s
     deliveryId: delivery.id,
     failedDeliveryId: failed.id,
     triggerName,
+    destinationId: destination.id,
+    messageId: message.id,
   };
 }
 
@@ -317,6 +332,91 @@ describe("the dashboard's reads and actions, as workspace B with workspace A's i
     await expect(asB((tx) => createEndpoint(tx, { box, workspaceId: a.workspaceId, name: "Planted" }))).rejects.toThrow(
       /row-level security/,
     );
+  });
+
+  test("destinations/[id]: getDestination and listMessages of A's destination are not found", async ({
+    a,
+    asB,
+    box,
+    workspaceIds,
+  }) => {
+    for (const [, workspaceId] of workspaceIds()) {
+      await expect(
+        asB((tx) => getDestination(tx, { workspaceId: workspaceId!, destinationId: a.destinationId, box })),
+      ).rejects.toThrow(NotFoundError);
+      await expect(asB((tx) => listMessages(tx, { workspaceId: workspaceId!, destinationId: a.destinationId }))).rejects.toThrow(
+        NotFoundError,
+      );
+    }
+  });
+
+  test("destinations: listDestinations and the trigger names offered show B's only", async ({ a, b, asB }) => {
+    const listed = await asB((tx) => listDestinations(tx, { workspaceId: b.workspaceId }));
+    expect(listed.map((destination) => destination.id)).toEqual([b.destinationId]);
+    expect(await asB((tx) => listDestinations(tx, { workspaceId: a.workspaceId }))).toEqual([]);
+    const names = await asB((tx) => listTriggerNames(tx, { workspaceId: b.workspaceId }));
+    expect(names).toContain(b.triggerName);
+    expect(names).not.toContain(a.triggerName);
+    expect(await asB((tx) => listTriggerNames(tx, { workspaceId: a.workspaceId }))).toEqual([]);
+  });
+
+  test("the destination page's actions on A's destination and message are not found and change nothing", async ({
+    a,
+    asB,
+    box,
+    workspaceIds,
+  }) => {
+    for (const [, workspaceId] of workspaceIds()) {
+      const ids = { workspaceId: workspaceId!, destinationId: a.destinationId };
+      await expect(
+        asB((tx) =>
+          updateDestination(tx, {
+            ...ids,
+            name: "Hijacked",
+            url: "https://evil.example/hooks",
+            triggers: "all",
+            contactChanges: true,
+            enabled: true,
+            allowPrivateTargets: false,
+          }),
+        ),
+      ).rejects.toThrow(NotFoundError);
+      await expect(asB((tx) => rotateDestinationSecret(tx, { ...ids, box }))).rejects.toThrow(NotFoundError);
+      await expect(asB((tx) => setDestinationPaused(tx, { ...ids, paused: true }))).rejects.toThrow(NotFoundError);
+      await expect(asB((tx) => retryMessage(tx, { workspaceId: workspaceId!, messageId: a.messageId }))).rejects.toThrow(
+        NotFoundError,
+      );
+      await expect(
+        asB((tx) => retryFailedMessages(tx, { ...ids, from: new Date(0), to: new Date(Date.now() + 60_000) })),
+      ).rejects.toThrow(NotFoundError);
+    }
+  });
+
+  test("sendTestMessageAction: sendTestMessage to A's destination is not found before anything is sent", async ({
+    a,
+    b,
+    appDb,
+    box,
+  }) => {
+    await expect(
+      sendTestMessage(appDb, { workspaceId: b.workspaceId, destinationId: a.destinationId, box, allowPrivateTargets: true }),
+    ).rejects.toThrow(NotFoundError);
+  });
+
+  test("createDestinationAction: B's transaction cannot create a destination in workspace A", async ({ a, asB, box }) => {
+    await expect(
+      asB((tx) =>
+        createDestination(tx, {
+          box,
+          workspaceId: a.workspaceId,
+          name: "Planted",
+          url: "https://evil.example/hooks",
+          triggers: "all",
+          contactChanges: true,
+          allowPrivateTargets: false,
+        }),
+      ),
+    ).rejects.toThrow(/row-level security|workspace not found/);
   });
 
   test("erasure (the CLI's, through the same role): B erasing A's contact's email touches nothing of A", async ({
