@@ -2,7 +2,10 @@
 // connect Stripe, receive a signed event, see the contact and trigger event, replay, and find
 // nothing of it from another workspace.
 import { createHmac, randomBytes } from "node:crypto";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { expect, test, type Page } from "@playwright/test";
+import { Webhook } from "standardwebhooks";
 
 const secret = `whsec_${randomBytes(24).toString("hex")}`;
 const password = "correct horse battery staple";
@@ -49,7 +52,9 @@ async function signUp(page: Page, name: string, email: string, workspace: string
 test.describe.configure({ mode: "serial" });
 
 const owner = { email: `owner-${randomBytes(4).toString("hex")}@acme.test` };
-const leaked: { endpointPath?: string; contactPath?: string; deliveryPath?: string } = {};
+/** The owner's session from the first test: signing in again would spend the sign-in rate limit the last test measures. */
+let ownerCookies: Awaited<ReturnType<ReturnType<Page["context"]>["cookies"]>> = [];
+const leaked: { endpointPath?: string; contactPath?: string; deliveryPath?: string; destinationPath?: string } = {};
 
 test("a marketer connects Stripe and watches contacts and events arrive", async ({ page, request }) => {
   await signUp(page, "Olivia Owner", owner.email, "Acme");
@@ -183,6 +188,7 @@ test("a marketer connects Stripe and watches contacts and events arrive", async 
   const csv = await page.request.get("/audience/export");
   expect(csv.headers()["content-type"]).toContain("text/csv");
   expect(await csv.text()).toContain('"ada@example.com","Ada","Lovelace","true","Stripe"');
+  ownerCookies = await page.context().cookies();
 });
 
 test("an invited teammate joins the workspace and sees its audience", async ({ page }) => {
@@ -210,13 +216,147 @@ test("an invited teammate joins the workspace and sees its audience", async ({ p
   await expect(page.getByTestId("contact-row").filter({ hasText: "ada@example.com" })).toBeVisible();
 });
 
+/**
+ * A destination's receiver, as a marketer's tool would run it: every request verified with the
+ * Standard Webhooks library against the destination's secret, answered `status` when it verifies.
+ */
+function startReceiver() {
+  const receiver = {
+    url: "",
+    secret: "",
+    status: 200,
+    verified: [] as Array<{ id: string; type: string }>,
+    unverified: 0,
+    server: undefined as Server | undefined,
+  };
+  receiver.server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on("data", (chunk: Buffer) => chunks.push(chunk));
+    request.on("end", () => {
+      try {
+        const message = new Webhook(receiver.secret).verify(
+          Buffer.concat(chunks).toString("utf8"),
+          request.headers as Record<string, string>,
+        ) as { id: string; type: string };
+        receiver.verified.push(message);
+        response.writeHead(receiver.status, { "content-type": "text/plain" }).end(`verified ${message.id}`);
+      } catch {
+        receiver.unverified++;
+        response.writeHead(401).end("signature did not verify");
+      }
+    });
+  });
+  return new Promise<typeof receiver>((resolve) =>
+    receiver.server!.listen(0, "127.0.0.1", () => {
+      receiver.url = `http://127.0.0.1:${(receiver.server!.address() as AddressInfo).port}/hooks`;
+      resolve(receiver);
+    }),
+  );
+}
+
+test("a marketer sends trigger events on to a destination, reads its log and retries a failed message", async ({ page }) => {
+  const receiver = await startReceiver();
+  try {
+    await page.context().addCookies(ownerCookies);
+    await page.goto("/endpoints");
+    await page.getByRole("link", { name: "Destinations" }).click();
+    await expect(page.getByText("Send your events on")).toBeVisible();
+
+    // A URL slip is refused in plain words; then the receiver, for successfulPayment only.
+    await page.getByLabel("Name").fill("CRM");
+    await page.getByLabel("URL").fill("crm.example/hooks");
+    await page.getByRole("button", { name: "Create destination" }).click();
+    await expect(page.getByRole("alert").filter({ hasText: "Start the URL with https://" })).toBeVisible();
+    await page.getByLabel("URL").fill(receiver.url);
+    await page.getByLabel("Only these").check();
+    await page.getByLabel("successfulPayment").check();
+    await page.getByRole("button", { name: "Create destination" }).click();
+    await expect(page).toHaveURL(/\/destinations\/dst_/);
+    leaked.destinationPath = new URL(page.url()).pathname;
+
+    // The secret, revealed in full, is what the receiver verifies with.
+    const secretShown = page.getByTestId("destination-secret");
+    await expect(secretShown).toContainText("whsec_•••");
+    await page.getByRole("button", { name: "Reveal" }).click();
+    receiver.secret = (await secretShown.textContent())!.trim();
+    expect(receiver.secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
+    await expect(page.getByTestId("verification-snippet")).toContainText("new Webhook(process.env.HOOKLOOP_SIGNING_SECRET)");
+
+    await page.getByRole("button", { name: "Send test message" }).click();
+    const tested = page.getByTestId("test-message-result");
+    await expect(tested).toContainText("Your receiver answered 200");
+    await expect(tested).toContainText("verified msg_");
+    expect(receiver.verified).toEqual([expect.objectContaining({ type: "trigger.fired" })]);
+    await expect(page.getByText("No messages yet.")).toBeVisible();
+
+    // A Stripe event through ingest ("Send test event" on the endpoint) reaches the log, delivered.
+    const sendStripeEvent = async () => {
+      await page.goto(leaked.endpointPath!);
+      await page.getByLabel("Event", { exact: true }).selectOption("invoice.paid");
+      await page.getByRole("button", { name: "Send test event" }).click();
+      await expect(page.getByTestId("test-event-result")).toContainText("Trigger event: successfulPayment");
+      await page.goto(leaked.destinationPath!);
+    };
+    await sendStripeEvent();
+    const newest = page.getByTestId("message-row").first();
+    await expect(async () => {
+      await page.reload();
+      await expect(newest.locator(".badge")).toHaveText("delivered", { timeout: 1_000 });
+    }).toPass();
+    await expect(newest).toContainText("trigger.fired");
+    await expect(newest).toContainText("successfulPayment");
+    await expect(newest.getByTestId("attempt-row")).toHaveCount(1);
+    await expect(newest.getByTestId("attempt-row")).toContainText("200");
+    await expect(newest.getByTestId("attempt-row")).toContainText("verified msg_");
+
+    // The receiver fails the next one: it retries after about 5 s, then 5 min; "Retry now" sends it at once.
+    receiver.status = 500;
+    await sendStripeEvent();
+    await expect(async () => {
+      await page.reload();
+      await expect(newest.getByTestId("attempt-row"), "two failed attempts").toHaveCount(2, { timeout: 1_000 });
+    }).toPass({ timeout: 30_000 });
+    await expect(newest.locator(".badge")).toHaveText("retrying");
+    await expect(newest.getByTestId("attempt-row").first()).toContainText("500");
+    await page.goto(`${leaked.destinationPath}?status=delivered`);
+    await expect(page.getByTestId("message-row")).toHaveCount(1);
+    await page.goto(leaked.destinationPath);
+    receiver.status = 200;
+    await newest.getByRole("button", { name: "Retry now" }).click();
+    await expect(async () => {
+      await page.reload();
+      await expect(newest.locator(".badge")).toHaveText("delivered", { timeout: 1_000 });
+    }).toPass();
+    await expect(newest.getByTestId("attempt-row")).toHaveCount(3);
+    await expect(newest.getByTestId("attempt-row").last()).toContainText("200");
+
+    // Nothing failed for good in the last week: the range retry says so.
+    await page.getByRole("button", { name: "Retry failed messages" }).click();
+    await expect(page.getByText(/No failed messages created from/)).toBeVisible();
+    await shot(page, "destination");
+
+    // The same webhook-id on every attempt at the failed message, and every request verified.
+    const ids = receiver.verified.map((message) => message.id);
+    expect(ids).toHaveLength(1 + 1 + 3);
+    expect(new Set(ids.slice(2)).size).toBe(1);
+    expect(receiver.unverified).toBe(0);
+
+    await page.goto("/destinations");
+    await expect(page.getByTestId("destination-row")).toContainText("CRM");
+    await expect(page.getByTestId("destination-row")).toContainText("enabled");
+    await shot(page, "destinations");
+  } finally {
+    await new Promise((resolve) => receiver.server!.close(resolve));
+  }
+});
+
 test("another workspace sees none of it and gets 404 on its URLs", async ({ page }) => {
   await signUp(page, "Eve Else", `eve-${randomBytes(4).toString("hex")}@other.test`, "Other");
   await page.goto("/audience");
   await expect(page.getByText("No contacts yet.")).toBeVisible();
   await page.goto("/events");
   await expect(page.getByText("No trigger events yet.")).toBeVisible();
-  for (const path of [leaked.endpointPath, leaked.contactPath, leaked.deliveryPath]) {
+  for (const path of [leaked.endpointPath, leaked.contactPath, leaked.deliveryPath, leaked.destinationPath]) {
     const response = await page.goto(path!);
     expect(response?.status(), path).toBe(404);
     await expect(page.getByText("belongs to another workspace")).toBeVisible();

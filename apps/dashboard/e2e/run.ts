@@ -51,6 +51,8 @@ const env: NodeJS.ProcessEnv = {
   INGEST_PUBLIC_URL: ingestUrl,
   DASHBOARD_URL: dashboardUrl,
   NEXT_TELEMETRY_DISABLED: "1",
+  // The browser tests' receiver listens on loopback, as on a developer's machine.
+  DESTINATIONS_ALLOW_PRIVATE_TARGETS: "true",
 };
 
 const children: ChildProcess[] = [];

@@ -1,4 +1,4 @@
-import { databaseEnv, encryptionEnv, ingestUrlEnv, parseEnv, redisEnv, runtimeEnv } from "@hookloop/config";
+import { databaseEnv, destinationsEnv, encryptionEnv, ingestUrlEnv, parseEnv, redisEnv, runtimeEnv } from "@hookloop/config";
 import { z } from "zod";
 
 const dashboardEnvSchema = databaseEnv
@@ -6,6 +6,8 @@ const dashboardEnvSchema = databaseEnv
   .extend(encryptionEnv.shape)
   .extend(ingestUrlEnv.shape)
   .extend(runtimeEnv.shape)
+  // The same rule as the worker's, so a destination the worker would refuse is refused when saved.
+  .extend(destinationsEnv.shape)
   .extend({
     BETTER_AUTH_SECRET: z.string().min(32, "BETTER_AUTH_SECRET must be at least 32 characters"),
     /** Where marketers open the dashboard; session cookies and CSRF checks are bound to it. */

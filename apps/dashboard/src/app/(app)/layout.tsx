@@ -30,6 +30,7 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
           <NavLink href="/endpoints">Endpoints</NavLink>
           <NavLink href="/audience">Audience</NavLink>
           <NavLink href="/events">Events</NavLink>
+          <NavLink href="/destinations">Destinations</NavLink>
           <NavLink href="/settings">Settings</NavLink>
         </div>
         <form action={signOut} className="account">

@@ -5,6 +5,7 @@ import { stripeEventCatalogue, supportedEventTypes } from "@hookloop/domain";
 import { z } from "zod";
 import { env } from "@/env";
 import { requireWorkspace } from "@/server/session";
+import { CopyButton } from "@/components/copy-button";
 import { DeliveriesTable } from "@/components/tables";
 import {
   replayDeliveryAction,
@@ -13,7 +14,6 @@ import {
   sendTestEventAction,
   setEndpointEnabledAction,
 } from "../actions";
-import { CopyButton } from "./copy-button";
 import { DeliveriesChart } from "./deliveries-chart";
 import { SecretForm } from "./secret-form";
 import { SettingsForm } from "./settings-form";

@@ -1,7 +1,8 @@
 "use client";
 import { useState } from "react";
 
-export function CopyButton({ text }: { text: string }) {
+/** Copies `text` to the clipboard and says so for a moment. */
+export function CopyButton({ text, label = "Copy URL" }: { text: string; label?: string }) {
   const [copied, setCopied] = useState(false);
   return (
     <button
@@ -14,7 +15,7 @@ export function CopyButton({ text }: { text: string }) {
         })
       }
     >
-      <span aria-live="polite">{copied ? "Copied" : "Copy URL"}</span>
+      <span aria-live="polite">{copied ? "Copied" : label}</span>
     </button>
   );
 }
