@@ -4,7 +4,7 @@
 import { createHmac, randomBytes } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type BrowserContext, type Page } from "@playwright/test";
 import { Webhook } from "standardwebhooks";
 
 const secret = `whsec_${randomBytes(24).toString("hex")}`;
@@ -53,7 +53,7 @@ test.describe.configure({ mode: "serial" });
 
 const owner = { email: `owner-${randomBytes(4).toString("hex")}@acme.test` };
 /** The owner's session from the first test: signing in again would spend the sign-in rate limit the last test measures. */
-let ownerCookies: Awaited<ReturnType<ReturnType<Page["context"]>["cookies"]>> = [];
+let ownerCookies: Awaited<ReturnType<BrowserContext["cookies"]>> = [];
 const leaked: { endpointPath?: string; contactPath?: string; deliveryPath?: string; destinationPath?: string } = {};
 
 test("a marketer connects Stripe and watches contacts and events arrive", async ({ page, request }) => {
