@@ -54,7 +54,13 @@ const services = [
     name: "dashboard",
     // Next's standalone server, the one the dashboard image runs; it binds HOSTNAME:PORT.
     args: ["apps/dashboard/.next/standalone/apps/dashboard/server.js"],
-    env: { NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", PORT: dashboardPort, HOSTNAME: "0.0.0.0" },
+    env: {
+      NODE_ENV: "production",
+      NEXT_TELEMETRY_DISABLED: "1",
+      PORT: dashboardPort,
+      HOSTNAME: "0.0.0.0",
+      DESTINATIONS_ALLOW_PRIVATE_TARGETS: allowPrivateTargets,
+    },
     health: `http://127.0.0.1:${dashboardPort}/sign-in`,
   },
 ];
