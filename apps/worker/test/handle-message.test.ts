@@ -144,7 +144,7 @@ const test = baseTest
     return { workspaceId, endpointId: endpoint.id, destination, inWorkspace, apply, messageRows };
   });
 
-async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
+async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await read();
