@@ -14,7 +14,7 @@ describe("the bench harness in smoke mode", () => {
       const { stdout } = await promisify(execFile)(process.execPath, ["--import", "tsx", "bench/src/main.ts", "--smoke"], {
         cwd: root,
         env: { ...process.env, BENCH_OUT_DIR: outDir },
-        timeout: 110_000,
+        timeout: 150_000,
       });
       const report = JSON.parse(readFileSync(path.join(outDir, "smoke.json"), "utf8"));
       const keys = [
@@ -31,6 +31,12 @@ describe("the bench harness in smoke mode", () => {
         "e2e.workerRssMb",
         "e2e.maxQueueDepth",
         "e2e.redisBytesPerCompletedJob",
+        "messages.oneDestination.rps",
+        "messages.8Destinations.rps",
+        "worker.noDestination.rps",
+        "worker.oneDestination.rps",
+        "ratio.workerWithDestination",
+        "worker.destinationCpuMsPerEvent",
       ];
       for (const key of keys) {
         const figure = report.figures[key];
@@ -44,5 +50,5 @@ describe("the bench harness in smoke mode", () => {
     } finally {
       rmSync(outDir, { recursive: true, force: true });
     }
-  }, 120_000);
+  }, 160_000);
 });

@@ -36,6 +36,9 @@ export function renderChart(report: ChartInput): string {
     ["sqlWorker.rps", "raw SQL worker"],
     ["worker.rps", "worker applied"],
     ["e2e.committedPerSecond", "e2e committed"],
+    ["worker.oneDestination.rps", "worker applied, 1 destination"],
+    ["messages.oneDestination.rps", "messages sent, 1 destination"],
+    ["messages.8Destinations.rps", "messages sent, 8 destinations"],
   ]);
   const latency = pick([
     ["echo.p99AtHalfEcho", "echo p99 @ ½ echo max"],

@@ -4,6 +4,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createHmac, randomBytes, randomUUID } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { createServer as createHttpServer } from "node:http";
 import { createServer } from "node:net";
 import os from "node:os";
 import path from "node:path";
@@ -12,7 +13,14 @@ import autocannon from "autocannon";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import pg from "pg";
-import { createEndpoint, createWorkspace, stripeEvent, newTestSigningSecret, withWorkspace } from "@hookloop/core";
+import {
+  createDestination,
+  createEndpoint,
+  createWorkspace,
+  stripeEvent,
+  newTestSigningSecret,
+  withWorkspace,
+} from "@hookloop/core";
 import { createDb } from "@hookloop/db/client";
 import { createMigratedDatabase, dropDatabase } from "@hookloop/db/testing";
 import { SecretBox, parseKeyring } from "@hookloop/secrets";
@@ -21,23 +29,34 @@ import { renderChart } from "./chart";
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, "../..");
 const smoke = process.argv.includes("--smoke") || process.env.BENCH_SMOKE === "1";
-// `--only=ingest,worker` (any of rig, ingest, worker, e2e) runs just those pairs, for a quick look
+// `--only=ingest,worker` (any of rig, ingest, worker, e2e, destinations) runs just those pairs, for a quick look
 // while tuning; results go to quick.* and never replace latest.*.
 const onlyArg = process.argv.find((arg) => arg.startsWith("--only="));
 const only = onlyArg ? new Set(onlyArg.slice("--only=".length).split(",")) : null;
-const runs = (pair: "rig" | "ingest" | "worker" | "e2e") => !only || only.has(pair);
+const runs = (pair: "rig" | "ingest" | "worker" | "e2e" | "destinations") => !only || only.has(pair);
 const outDir = process.env.BENCH_OUT_DIR ?? path.join(root, "bench/results");
 
 const config = smoke
-  ? { rounds: 2, seconds: 1, connections: 32, workerJobs: { hookloop: 60, sql: 200, noop: 600 }, e2eSeconds: 3, concurrency: 8 }
+  ? {
+      rounds: 2,
+      seconds: 1,
+      connections: 32,
+      workerJobs: { hookloop: 60, sql: 200, noop: 600 },
+      messages: { oneDestination: 30, manyDestinations: 100 },
+      e2eSeconds: 3,
+      concurrency: 8,
+    }
   : {
       rounds: 5,
       seconds: 4,
       connections: 64,
       workerJobs: { hookloop: 600, sql: 1_500, noop: 3_000 },
+      messages: { oneDestination: 300, manyDestinations: 2_000 },
       e2eSeconds: 60,
       concurrency: 8,
     };
+/** Pair 6a spreads its messages over this many destinations (the worker sends at most 4 per destination at once). */
+const manyDestinations = 8;
 
 const redisUrl = process.env.HOOKLOOP_TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
 const runId = randomBytes(4).toString("hex");
@@ -369,6 +388,96 @@ async function main() {
       push("ratio.e2e", e2e.committedPerSecond / combined);
     }
 
+    // 6. Destinations: messages sent per second to a receiver answering 200 at once, to one destination
+    // and spread over several; then the worker applying the same Stripe events for a workspace without
+    // a destination and for one with a destination (which it also sends the messages to), interleaved.
+    if (runs("destinations")) {
+      log(`pair 6: messages to a local receiver; worker without vs with one destination`);
+      const receiver = await startReceiver();
+      try {
+        const destinationBox = new SecretBox(parseKeyring(encryptionKeys));
+        const setUpDb = createDb({ connectionString: databaseUrl, max: 2 });
+        const destinationsOf = async (workspaceId: string, count: number) =>
+          withWorkspace(setUpDb, workspaceId, async (tx) => {
+            const ids: string[] = [];
+            for (let index = 0; index < count; index++) {
+              const destination = await createDestination(tx, {
+                box: destinationBox,
+                workspaceId,
+                name: `Receiver ${index}`,
+                url: receiver.url,
+                triggers: "all",
+                contactChanges: false,
+                allowPrivateTargets: true,
+              });
+              ids.push(destination.id);
+            }
+            return ids;
+          });
+        const senders = await createWorkspace(setUpDb, { name: "Bench messages" });
+        const senderDestinations = await destinationsOf(senders.id, manyDestinations);
+        const withDestination = await createWorkspace(setUpDb, { name: "Bench with a destination" });
+        const withEndpoint = await withWorkspace(setUpDb, withDestination.id, (tx) =>
+          createEndpoint(tx, {
+            box: destinationBox,
+            workspaceId: withDestination.id,
+            name: "Stripe live",
+            secret: newTestSigningSecret(),
+            enable: [{ eventType: "invoice.paid", triggerName: "successfulPayment" }],
+          }),
+        );
+        await destinationsOf(withDestination.id, 1);
+        await setUpDb.$disconnect();
+        const messageEnv = (prefix: string) => ({
+          ...appEnv(prefix),
+          WORKER_CONCURRENCY: String(config.concurrency),
+          WORKER_HEALTH_PORT: "0",
+          DESTINATIONS_ALLOW_PRIVATE_TARGETS: "true",
+        });
+
+        const sendMessages = async (destinations: string[], count: number, round: number) => {
+          const prefix = `${prefixBase}-m-${destinations.length}-${round}`;
+          const jobs = await prefillMessages(admin, redis, prefix, senders.id, destinations, count);
+          const child = start("apps/worker/src/main.ts", messageEnv(prefix));
+          const drained = await timeDrain(redis, prefix, jobs, child.pid!, "messages");
+          await stop(child);
+          await deleteKeys(redis, `${prefix}:*`);
+          return drained;
+        };
+        const apply = async (target: { workspaceId: string; endpointId: string }, kind: string, round: number) => {
+          const prefix = `${prefixBase}-d-${kind}-${round}`;
+          const count = config.workerJobs.hookloop;
+          const sent0 = receiver.received;
+          const jobs = await prefill(admin, redis, prefix, target.workspaceId, target.endpointId, events, count, count);
+          const child = start("apps/worker/src/main.ts", messageEnv(prefix));
+          const drained = await timeDrain(redis, prefix, jobs, child.pid!);
+          // The CPU the worker spends on an event includes sending its message, which may finish after the apply.
+          if (kind === "with") await waitFor(() => receiver.received - sent0 >= count, 120_000, "every message sent");
+          const cpuMsPerEvent = (cpuMs(child.pid!) - drained.firstCpu) / drained.jobs;
+          await stop(child);
+          await deleteKeys(redis, `${prefix}:*`);
+          return { ...drained, cpuMsPerEvent };
+        };
+        for (let round = 0; round < config.rounds; round++) {
+          push(
+            "messages.oneDestination.rps",
+            (await sendMessages(senderDestinations.slice(0, 1), config.messages.oneDestination, round)).rps,
+          );
+          const many = await sendMessages(senderDestinations, config.messages.manyDestinations, round);
+          push(`messages.${manyDestinations}Destinations.rps`, many.rps);
+          push(`messages.${manyDestinations}Destinations.cpuMsPer1000`, many.cpuMsPer1000);
+          const without = await apply({ workspaceId: workspace.id, endpointId: endpoint.id }, "without", round);
+          const withOne = await apply({ workspaceId: withDestination.id, endpointId: withEndpoint.id }, "with", round);
+          push("worker.noDestination.rps", without.rps);
+          push("worker.oneDestination.rps", withOne.rps);
+          push("ratio.workerWithDestination", withOne.rps / without.rps);
+          push("worker.destinationCpuMsPerEvent", withOne.cpuMsPerEvent - without.cpuMsPerEvent);
+        }
+      } finally {
+        await receiver.close();
+      }
+    }
+
     const figures = Object.fromEntries(Object.entries(raw).map(([key, samples]) => [key, figure(samples)]));
     const targets = [
       { name: "1. Fastify hello ÷ node:http hello", key: "ratio.rig", op: ">=", target: 0.9 },
@@ -462,14 +571,89 @@ async function prefill(
   return ids.length;
 }
 
+/** Inserts `count` pending trigger.fired messages, spread over `destinations`, without outbox rows (the relay would queue them again mid-drain), and queues one job each. */
+async function prefillMessages(
+  admin: pg.Pool,
+  redis: Redis,
+  prefix: string,
+  workspaceId: string,
+  destinations: string[],
+  count: number,
+): Promise<number> {
+  const payload = JSON.stringify({
+    type: "trigger.fired",
+    occurredAt: new Date().toISOString(),
+    workspace: { id: workspaceId },
+    trigger: { name: "successfulPayment", properties: { amountPaid: 4900, currency: "eur" } },
+    stripeEvent: { id: "evt_bench", type: "invoice.paid" },
+    contact: { email: "ada@example.com", firstName: "Ada", lastName: "Lovelace", subscribed: true, source: "Stripe" },
+  });
+  const inserted = await admin.query<{ id: string }>(
+    `INSERT INTO message (workspace_id, destination_id, message_id, type, payload)
+     SELECT $1, ($2::text[])[1 + g % cardinality($2::text[])], 'msg_' || md5($4 || g), 'trigger.fired', $3::jsonb
+     FROM generate_series(1, $5::int) AS g
+     RETURNING id`,
+    [workspaceId, destinations, payload, prefix, count],
+  );
+  const queue = new Queue("messages", { connection: redis, prefix });
+  const ids = inserted.rows.map((row) => row.id);
+  for (let i = 0; i < ids.length; i += 500) {
+    await queue.addBulk(
+      ids.slice(i, i + 500).map((id) => ({
+        name: "messages",
+        data: { messageId: id, workspaceId },
+        opts: { jobId: `${id}.bench`, attempts: 5, removeOnComplete: true, removeOnFail: true },
+      })),
+    );
+  }
+  await queue.close();
+  return ids.length;
+}
+
+/** A destination's receiver on loopback, in this process: answers 200 at once and counts. */
+async function startReceiver() {
+  let received = 0;
+  const server = createHttpServer((request, response) => {
+    request.resume();
+    request.on("end", () => {
+      received++;
+      response.writeHead(200).end();
+    });
+  });
+  const port = await new Promise<number>((resolve) =>
+    server.listen(0, "127.0.0.1", () => resolve((server.address() as { port: number }).port)),
+  );
+  return {
+    url: `http://127.0.0.1:${port}/hooks`,
+    get received() {
+      return received;
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+async function waitFor(check: () => boolean, timeoutMs: number, what: string) {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(10);
+  }
+}
+
 /** From the first job done to the last: jobs/s and the worker's CPU per 1,000 jobs over that window. */
-async function timeDrain(redis: Redis, prefix: string, jobs: number, pid: number) {
+async function timeDrain(
+  redis: Redis,
+  prefix: string,
+  jobs: number,
+  pid: number,
+  queue: "deliveries" | "messages" = "deliveries",
+) {
   const remaining = async () => {
     const [wait, active, delayed, prioritized] = await Promise.all([
-      redis.llen(`${prefix}:deliveries:wait`),
-      redis.llen(`${prefix}:deliveries:active`),
-      redis.zcard(`${prefix}:deliveries:delayed`),
-      redis.zcard(`${prefix}:deliveries:prioritized`),
+      redis.llen(`${prefix}:${queue}:wait`),
+      redis.llen(`${prefix}:${queue}:active`),
+      redis.zcard(`${prefix}:${queue}:delayed`),
+      redis.zcard(`${prefix}:${queue}:prioritized`),
     ]);
     return wait + active + delayed + prioritized;
   };
@@ -491,7 +675,7 @@ async function timeDrain(redis: Redis, prefix: string, jobs: number, pid: number
   }
   const seconds = (performance.now() - first.at) / 1_000;
   const cpu = cpuMs(pid) - first.cpu;
-  return { rps: first.left / seconds, cpuMsPer1000: (cpu * 1_000) / first.left };
+  return { rps: first.left / seconds, cpuMsPer1000: (cpu * 1_000) / first.left, firstCpu: first.cpu, jobs: first.left };
 }
 
 async function endToEnd(options: {
