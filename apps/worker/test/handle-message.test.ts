@@ -2,6 +2,7 @@
 // every request with the Standard Webhooks library: a Stripe event applied by the delivery handler
 // records its message in the same transaction, the message worker sends it, and what the receiver
 // answers decides what follows (delivered, retried with the same webhook-id, the destination paused).
+import { randomBytes } from "node:crypto";
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { pino } from "pino";
@@ -24,8 +25,13 @@ import { createDeliveryHandler } from "../src/handle-delivery";
 import { createMessageHandler } from "../src/handle-message";
 
 type Received = { id: string; body: unknown; verified: boolean; headers: IncomingHttpHeaders };
-/** A local receiver: answers each request with the next status of `answers` (then the last one again). */
+/**
+ * A local receiver: answers each request with the next status of `answers` (then the last one again).
+ * Each test's destination gets a URL of its own; what an earlier test's destination still sends
+ * (a slow retry) is answered 200 and not recorded.
+ */
 type Receiver = {
+  origin: string;
   url: string;
   received: Received[];
   answers: number[];
@@ -42,6 +48,7 @@ const retryDelayMs = 150;
 const test = baseTest
   .extend("receiver", { scope: "file" }, async ({}, { onCleanup }) => {
     const receiver: Receiver = {
+      origin: "",
       url: "",
       received: [],
       answers: [200],
@@ -51,6 +58,11 @@ const test = baseTest
       maxInFlight: 0,
     };
     const server: Server = createServer((request, response) => {
+      if (`${receiver.origin}${request.url}` !== receiver.url) {
+        request.resume();
+        request.on("end", () => response.writeHead(200).end("not this test's"));
+        return;
+      }
       const chunks: Buffer[] = [];
       receiver.maxInFlight = Math.max(receiver.maxInFlight, ++receiver.inFlight);
       request.on("data", (chunk: Buffer) => chunks.push(chunk));
@@ -76,7 +88,7 @@ const test = baseTest
       };
     });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    receiver.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`;
+    receiver.origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     onCleanup(() => new Promise<void>((resolve) => server.close(() => resolve())));
     return receiver;
   })
@@ -103,6 +115,7 @@ const test = baseTest
   })
   /** A workspace with an endpoint firing `paymentSucceeded` on invoice.paid, and a destination at the receiver. */
   .extend("setUp", ({ db, appDb, box, receiver, messages }) => async () => {
+    receiver.url = `${receiver.origin}/hooks/${randomBytes(4).toString("hex")}`;
     receiver.received.length = 0;
     receiver.answers = [200];
     receiver.answerDelayMs = 0;
