@@ -85,6 +85,7 @@ describe("a worker killed while it sends a destination its messages", () => {
     const [tenant] = await stack.createTenants(1, ["invoice.paid=paymentSucceeded"]);
     const destination = (await cli(["destination:create", "--workspace", tenant!.workspaceId, "--url", url], {
       ...stack.environment.env,
+      INGEST_PUBLIC_URL: stack.ingestUrl,
       DESTINATIONS_ALLOW_PRIVATE_TARGETS: "true",
     })) as unknown as { id: string; secret: string };
     receiver.trust(destination.secret);
