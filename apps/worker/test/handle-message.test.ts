@@ -377,6 +377,34 @@ test("a slow destination has at most 4 messages in flight, however many the work
   expect(receiver.maxInFlight).toBeLessThanOrEqual(4);
 });
 
+test("a backlog of 40 messages to one destination is sent by the jobs that hold its lanes, not put off a second at a time", async ({
+  receiver,
+  messages,
+  messageWorker,
+  setUp,
+}) => {
+  expect(messageWorker.isRunning()).toBe(true);
+  const { workspaceId, destination, inWorkspace, apply, messageRows } = await setUp();
+  await inWorkspace((tx) => setDestinationPaused(tx, { workspaceId, destinationId: destination.id, paused: true }));
+  for (let index = 0; index < 40; index++) {
+    await apply(stripeEvent("invoice.paid", { customerId: `cus_back${index}`, email: `back${index}@example.com` }));
+  }
+  receiver.answerDelayMs = 20;
+  const messageIds = await inWorkspace((tx) =>
+    setDestinationPaused(tx, { workspaceId, destinationId: destination.id, paused: false }),
+  );
+  expect(messageIds).toHaveLength(40);
+  await queueMessages(messages, { workspaceId, messageIds });
+
+  // 4 lanes at 20 ms a send take well under a second; jobs put off 1 s each time they find the
+  // 4 lanes taken came in waves a second apart and took over 3 s here.
+  const rows = await eventually(messageRows, (found) => found.every((row) => row.status === "delivered"), 2_500);
+  expect(rows.filter((row) => row.status === "delivered")).toHaveLength(40);
+  expect(new Set(receiver.received.map((request) => request.id)).size).toBe(40);
+  expect(receiver.received).toHaveLength(40);
+  expect(receiver.maxInFlight).toBeLessThanOrEqual(4);
+});
+
 test("erasing a contact deletes the messages about them, sent or waiting", async ({ db, receiver, messageWorker, setUp }) => {
   expect(messageWorker.isRunning()).toBe(true);
   const { workspaceId, destination, inWorkspace, apply, messageRows } = await setUp();

@@ -12,6 +12,9 @@
 //    by the attempt that finds it so, and this message waits with the others for the resume.
 // A worker that dies between 1 and 3 leaves a lease that runs out, and the relay queues the
 // message again; the receiver may then see the same webhook-id twice, never two different ones.
+// A job that has sent keeps its destination's lane (deliverDestinationBacklog): it leases the next
+// due message the same way (hookloop_lease_next_message) and sends it, within a budget, so a
+// backlog moves at the pace of its receiver and a job refused for a full destination can end.
 import type { Db } from "@hookloop/db/client";
 import { sqlPool } from "@hookloop/db/client";
 import { nextAttemptDelay, nextStepAfterAttempt, type DestinationUrlRules } from "@hookloop/domain";
@@ -45,30 +48,43 @@ export type DeliverMessageOptions = DestinationUrlRules & {
   autoPause?: { afterMs: number; after: string };
 };
 
-export type DeliverOutcome =
+/** An attempt made: what followed it. */
+export type AttemptOutcome = { destinationId: string } & (
   | { kind: "delivered"; attempt: SendAttempt }
   | { kind: "retry"; attempt: SendAttempt; attemptNumber: number; nextAttemptAt: Date }
   | { kind: "failed"; attempt: SendAttempt }
   /** The destination is paused (410 Gone, or failing for autoPauseAfterFailing) and the message waits for its resume. */
   | { kind: "paused"; attempt: SendAttempt }
+);
+
+export type DeliverOutcome =
+  | AttemptOutcome
   /** Nothing to send: the message is gone, done, or its destination paused or disabled. */
   | { kind: "skipped"; reason: string }
-  /** Not now: try again at `at`. */
-  | { kind: "later"; reason: string; at: Date };
+  /**
+   * Not now: try again at `at`. `busy` when the destination had as many messages in flight as it
+   * may: those sends' jobs go on with its due messages (deliverDestinationBacklog), this one among them.
+   */
+  | { kind: "later"; reason: string; at: Date; busy?: true };
+
+/** How much of a backlog one job sends after its own message before it hands on to a new job. */
+export const backlogBudget = { messages: 25, ms: 5_000 } as const;
 
 const timestamp = z.string().transform((value) => new Date(value));
-const leaseSchema = z.discriminatedUnion("state", [
-  z.object({
-    state: z.literal("leased"),
-    message: z.object({ id: z.string(), messageId: z.string(), payload: z.unknown(), attempts: z.number().int() }),
-    destination: z.object({
-      id: z.string(),
-      url: z.string(),
-      secretCiphertext: z.string(),
-      previousSecretCiphertext: z.string().nullable(),
-      previousSecretExpiresAt: timestamp.nullable(),
-    }),
+const leased = z.object({
+  state: z.literal("leased"),
+  message: z.object({ id: z.string(), messageId: z.string(), payload: z.unknown(), attempts: z.number().int() }),
+  destination: z.object({
+    id: z.string(),
+    url: z.string(),
+    secretCiphertext: z.string(),
+    previousSecretCiphertext: z.string().nullable(),
+    previousSecretExpiresAt: timestamp.nullable(),
   }),
+});
+type Lease = z.infer<typeof leased>;
+const leaseSchema = z.discriminatedUnion("state", [
+  leased,
   z.object({ state: z.literal("gone") }),
   z.object({ state: z.literal("done"), status: z.string() }),
   z.object({ state: z.literal("held") }),
@@ -77,17 +93,27 @@ const leaseSchema = z.discriminatedUnion("state", [
   z.object({ state: z.literal("busy") }),
 ]);
 
+const leaseNextSchema = z.discriminatedUnion("state", [
+  leased,
+  z.object({ state: z.literal("due"), messageId: z.string() }),
+  z.object({ state: z.literal("idle") }),
+  z.object({ state: z.literal("held") }),
+  z.object({ state: z.literal("busy") }),
+]);
+
 const leaseStatement = "SELECT hookloop_lease_message($1, $2::uuid, $3, $4) AS lease";
+const leaseNextStatement = "SELECT hookloop_lease_next_message($1, $2, $3, $4, $5) AS lease";
 const recordStatement = "SELECT hookloop_record_message_attempt($1, $2::uuid, $3::jsonb, $4::jsonb, $5::jsonb) AS waits";
 /** Longer than a send can take (4 times its timeout), so a live worker's lease never runs out under it. */
 const leaseTimeouts = 4;
+/** When a `busy` caller might try again; the worker's jobs end instead (see DeliverOutcome). */
 const busyRetryMs = 1_000;
 
 // Takes the client, not a WorkspaceTx: it runs two short transactions of its own around the send.
 export async function deliverMessage(db: Db, options: DeliverMessageOptions): Promise<DeliverOutcome> {
   // Each step is one statement, so its own transaction: one round trip each.
   const pool = sqlPool(db);
-  const leased = await pool.query<{ lease: unknown }>({
+  const result = await pool.query<{ lease: unknown }>({
     name: "hookloop_lease_message",
     text: leaseStatement,
     values: [
@@ -97,7 +123,7 @@ export async function deliverMessage(db: Db, options: DeliverMessageOptions): Pr
       options.maxInFlight ?? maxInFlightPerDestination,
     ],
   });
-  const lease = leaseSchema.parse(leased.rows[0]?.lease);
+  const lease = leaseSchema.parse(result.rows[0]?.lease);
   switch (lease.state) {
     case "gone":
       return { kind: "skipped", reason: "The message no longer exists." };
@@ -114,10 +140,69 @@ export async function deliverMessage(db: Db, options: DeliverMessageOptions): Pr
         kind: "later",
         reason: "Its destination has as many messages in flight as it may.",
         at: new Date(Date.now() + busyRetryMs),
+        busy: true,
       };
   }
+  return sendLeased(db, options, lease);
+}
 
-  const { message, destination } = lease;
+export type DeliverBacklogOptions = Omit<DeliverMessageOptions, "messageId"> & {
+  destinationId: string;
+  /** Messages already sent and time already spent count against `budget` from here. */
+  sent?: number;
+  startedAt?: number;
+  budget?: { messages: number; ms: number };
+};
+
+export type BacklogResult = {
+  /** What each message leased and sent here became. */
+  sent: { messageId: string; outcome: AttemptOutcome }[];
+  /** The destination's next due message, when the budget ran out with more due: a new job should take it. */
+  next: string | null;
+};
+
+/**
+ * Call after an attempt at one of the destination's messages ended (its lease is over): leases the
+ * destination's next due, free message (hookloop_lease_next_message, the same in-flight limit,
+ * pause and lease length as deliverMessage) and sends it, again and again, until nothing is due or
+ * free, the destination pauses, or the budget (25 messages or 5 s by default) is spent; then names
+ * the next due message for a job of its own, so a worker closing is never held up for long.
+ */
+export async function deliverDestinationBacklog(db: Db, options: DeliverBacklogOptions): Promise<BacklogResult> {
+  const pool = sqlPool(db);
+  const budget = options.budget ?? backlogBudget;
+  const startedAt = options.startedAt ?? Date.now();
+  const sent: BacklogResult["sent"] = [];
+  const spent = () => (options.sent ?? 0) + sent.length >= budget.messages || Date.now() - startedAt >= budget.ms;
+  for (;;) {
+    const take = !spent();
+    const result = await pool.query<{ lease: unknown }>({
+      name: "hookloop_lease_next_message",
+      text: leaseNextStatement,
+      values: [
+        options.workspaceId,
+        options.destinationId,
+        leaseTimeouts * (options.timeoutMs ?? sendTimeoutMs),
+        options.maxInFlight ?? maxInFlightPerDestination,
+        take,
+      ],
+    });
+    const lease = leaseNextSchema.parse(result.rows[0]?.lease);
+    if (lease.state === "due") return { sent, next: lease.messageId };
+    if (lease.state !== "leased") return { sent, next: null };
+    const outcome = await sendLeased(db, options, lease);
+    sent.push({ messageId: lease.message.id, outcome });
+    if (outcome.kind === "paused") return { sent, next: null };
+  }
+}
+
+/** Steps 2 and 3 for a message leased to the caller. */
+async function sendLeased(
+  db: Db,
+  options: Omit<DeliverMessageOptions, "messageId">,
+  { message, destination }: Lease,
+): Promise<AttemptOutcome> {
+  const pool = sqlPool(db);
   const secrets = activeDestinationSecrets({ ...destination, workspaceId: options.workspaceId }, options.box);
   const attempt = await sendMessage({
     url: destination.url,
@@ -161,16 +246,17 @@ export async function deliverMessage(db: Db, options: DeliverMessageOptions): Pr
       options.autoPause ?? autoPauseAfterFailing,
     ],
   });
-  if (z.boolean().parse(recorded.rows[0]?.waits)) return { kind: "paused", attempt };
+  const destinationId = destination.id;
+  if (z.boolean().parse(recorded.rows[0]?.waits)) return { kind: "paused", attempt, destinationId };
 
   switch (next.kind) {
     case "delivered":
-      return { kind: "delivered", attempt };
+      return { kind: "delivered", attempt, destinationId };
     case "retry":
-      return { kind: "retry", attempt, attemptNumber, nextAttemptAt: next.nextAttemptAt };
+      return { kind: "retry", attempt, attemptNumber, nextAttemptAt: next.nextAttemptAt, destinationId };
     case "give-up":
-      return { kind: "failed", attempt };
+      return { kind: "failed", attempt, destinationId };
     case "pause-destination":
-      return { kind: "paused", attempt };
+      return { kind: "paused", attempt, destinationId };
   }
 }
