@@ -10,7 +10,7 @@
 // file that never names `queue` never opens Redis.
 import { Redis } from "ioredis";
 import { test as base } from "vitest";
-import { createEndpoint, createWorkspace, withWorkspace } from "@hookloop/core";
+import { createDestination, createEndpoint, createWorkspace, withWorkspace, type CreateDestinationOptions } from "@hookloop/core";
 import { createDb, type DatabaseOptions } from "@hookloop/db/client";
 import { openQueue } from "@hookloop/queue";
 import { SecretBox, parseKeyring } from "@hookloop/secrets";
@@ -68,4 +68,31 @@ export const test = base
     const inWorkspace = <T>(work: Parameters<typeof withWorkspace<T>>[2]) => withWorkspace(appDb, workspace.id, work);
     const stored = () => inWorkspace((tx) => tx.endpoint.findUniqueOrThrow({ where: { id: endpoint.id } }));
     return { workspaceId: workspace.id, endpointId: endpoint.id, inWorkspace, stored };
-  });
+  })
+  /**
+   * Makes a workspace of its own with one destination, through `appDb`: "CRM" at
+   * https://crm.example/hooks receiving every trigger event unless `settings` says otherwise.
+   * Gives its id and signing secret, and `inWorkspace`.
+   */
+  .extend(
+    "newDestination",
+    ({ appDb, box }) =>
+      async (settings: Partial<Omit<CreateDestinationOptions, "box" | "workspaceId">> = {}) => {
+        const workspace = await createWorkspace(appDb, { name: "Acme" });
+        const workspaceId = workspace.id;
+        const inWorkspace = <T>(work: Parameters<typeof withWorkspace<T>>[2]) => withWorkspace(appDb, workspaceId, work);
+        const destination = await inWorkspace((tx) =>
+          createDestination(tx, {
+            box,
+            workspaceId,
+            name: "CRM",
+            url: "https://crm.example/hooks",
+            triggers: "all",
+            contactChanges: false,
+            allowPrivateTargets: false,
+            ...settings,
+          }),
+        );
+        return { workspaceId, destinationId: destination.id, secret: destination.secret, inWorkspace };
+      },
+  );

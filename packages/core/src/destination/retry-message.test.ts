@@ -3,7 +3,6 @@ import { test as baseTest } from "@hookloop/testing/fixtures";
 import { InvalidInputError, NotFoundError } from "../errors";
 import { createWorkspace } from "../workspace/create-workspace";
 import { withWorkspace } from "../workspace/with-workspace";
-import { createDestination } from "./create-destination";
 import { retryFailedMessages } from "./retry-failed-messages";
 import { retryMessage } from "./retry-message";
 
@@ -11,22 +10,9 @@ type Status = "pending" | "delivered" | "failed";
 
 const test = baseTest.extend(
   "destinationWith",
-  ({ appDb, db, box }) =>
+  ({ db, newDestination }) =>
     async (messages: Array<{ status: Status; createdAt?: Date }>) => {
-      const workspace = await createWorkspace(appDb, { name: "Acme" });
-      const workspaceId = workspace.id;
-      const inWorkspace = <T>(work: Parameters<typeof withWorkspace<T>>[2]) => withWorkspace(appDb, workspaceId, work);
-      const { id: destinationId } = await inWorkspace((tx) =>
-        createDestination(tx, {
-          box,
-          workspaceId,
-          name: "CRM",
-          url: "http://127.0.0.1:9/hooks",
-          triggers: "all",
-          contactChanges: false,
-          allowPrivateTargets: true,
-        }),
-      );
+      const { workspaceId, destinationId, inWorkspace } = await newDestination();
       const ids: string[] = [];
       for (const [index, { status, createdAt }] of messages.entries()) {
         const message = await db.message.create({

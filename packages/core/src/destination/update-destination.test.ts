@@ -9,22 +9,9 @@ import { updateDestination } from "./update-destination";
 test("a destination's name, URL, subscription and enabled state are saved, checked as when it was made", async ({
   appDb,
   db,
-  box,
+  newDestination,
 }) => {
-  const workspace = await createWorkspace(appDb, { name: "Acme" });
-  const workspaceId = workspace.id;
-  const inWorkspace = <T>(work: Parameters<typeof withWorkspace<T>>[2]) => withWorkspace(appDb, workspaceId, work);
-  const { id: destinationId } = await inWorkspace((tx) =>
-    createDestination(tx, {
-      box,
-      workspaceId,
-      name: "CRM",
-      url: "https://crm.example/hooks",
-      triggers: "all",
-      contactChanges: false,
-      allowPrivateTargets: false,
-    }),
-  );
+  const { workspaceId, destinationId, inWorkspace } = await newDestination();
   const settings = {
     workspaceId,
     destinationId,
