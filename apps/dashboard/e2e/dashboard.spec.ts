@@ -6,9 +6,9 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { expect, test, type BrowserContext, type Page } from "@playwright/test";
 import { Webhook } from "standardwebhooks";
+import { createAccount, password, signUp } from "./accounts";
 
 const secret = `whsec_${randomBytes(24).toString("hex")}`;
-const password = "correct horse battery staple";
 const shot = (page: Page, name: string) => page.screenshot({ path: `test-results/screenshots/${name}.png`, fullPage: true });
 
 /** What Stripe would POST: a signed event body and its Stripe-Signature header. */
@@ -30,23 +30,6 @@ function stripeEvent(type: string, object: Record<string, unknown>) {
     type,
     data: { object },
   };
-}
-
-async function createAccount(page: Page, name: string, email: string) {
-  await page.goto("/");
-  await expect(page).toHaveURL(/\/sign-up$/);
-  await page.getByLabel("Your name").fill(name);
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Create account" }).click();
-  await expect(page).toHaveURL(/\/onboarding$/);
-}
-
-async function signUp(page: Page, name: string, email: string, workspace: string) {
-  await createAccount(page, name, email);
-  await page.getByLabel("Workspace name").fill(workspace);
-  await page.getByRole("button", { name: "Create workspace" }).click();
-  await expect(page).toHaveURL(/\/endpoints$/);
 }
 
 test.describe.configure({ mode: "serial" });
