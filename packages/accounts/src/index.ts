@@ -1,0 +1,3 @@
+export * from "./account-mails";
+export * from "./client-address";
+export * from "./password-policy";
