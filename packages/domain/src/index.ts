@@ -10,3 +10,5 @@ export * from "./replay-contact-history";
 export * from "./contact-record";
 export * from "./destination-message";
 export * from "./destination-url";
+export * from "./return-path";
+export * from "./csv-cell";

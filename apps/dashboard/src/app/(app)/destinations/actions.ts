@@ -13,6 +13,7 @@ import {
   setDestinationPaused,
   updateDestination,
 } from "@hookloop/core";
+import { returnPath } from "@hookloop/domain";
 import type { FormAction, FormState } from "@/components/form-state";
 import { timestamp } from "@/components/tables";
 import { env } from "@/env";
@@ -126,7 +127,7 @@ export const sendTestMessageAction: FormAction<TestMessageState> = workspaceActi
 );
 
 export const retryMessageAction = workspaceAction.post(
-  { schema: z.object({ messageId, back: z.string().startsWith("/").optional().catch(undefined) }) },
+  { schema: z.object({ messageId, back: z.unknown().transform(returnPath) }) },
   async ({ messageId, back }, { workspace, inWorkspace }) => {
     try {
       const due = await inWorkspace((tx) => retryMessage(tx, { workspaceId: workspace.id, messageId }));

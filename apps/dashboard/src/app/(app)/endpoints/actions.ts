@@ -11,7 +11,7 @@ import {
   setEndpointSecret,
   updateEndpointSettings,
 } from "@hookloop/core";
-import { supportedEventTypes } from "@hookloop/domain";
+import { returnPath, supportedEventTypes } from "@hookloop/domain";
 import type { FormAction, FormState } from "@/components/form-state";
 import { env } from "@/env";
 import { recordId, workspaceAction } from "@/server/action";
@@ -103,7 +103,7 @@ export const sendTestEventAction: FormAction<TestEventState> = workspaceAction.f
 );
 
 export const replayDeliveryAction = workspaceAction.post(
-  { schema: z.object({ deliveryId, back: z.string().startsWith("/").optional().catch(undefined) }) },
+  { schema: z.object({ deliveryId, back: z.unknown().transform(returnPath) }) },
   async ({ deliveryId, back }, { workspace, inWorkspace }) => {
     try {
       await inWorkspace((tx) => replayDelivery(tx, { queue: services().deliveries, workspaceId: workspace.id, deliveryId }));

@@ -1,11 +1,6 @@
 import { listContacts } from "@hookloop/core";
+import { csvCell } from "@hookloop/domain";
 import { requireWorkspace } from "@/server/session";
-
-const csvCell = (value: string | boolean | Date | null) => {
-  const text = value instanceof Date ? value.toISOString() : String(value ?? "");
-  // Quote everything; neutralise spreadsheet formulas.
-  return `"${(/^[=+\-@]/.test(text) ? `'${text}` : text).replaceAll('"', '""')}"`;
-};
 
 /** Every contact of the workspace (matching the search, if any) as CSV, streamed page by page. */
 export async function GET(request: Request) {
@@ -43,6 +38,8 @@ export async function GET(request: Request) {
   return new Response(stream, {
     headers: {
       "content-type": "text/csv; charset=utf-8",
+      // Every contact's email and name: kept out of shared and browser caches.
+      "cache-control": "private, no-store",
       "content-disposition": `attachment; filename="hookloop-contacts-${new Date().toISOString().slice(0, 10)}.csv"`,
     },
   });
