@@ -1,18 +1,26 @@
 // Wires the ingest app to real Postgres and Redis.
 import type { FastifyInstance } from "fastify";
 import { checkDependencies, createDeliveryReceiver, createEndpointCache } from "@hookloop/core";
-import { createDb } from "@hookloop/db/client";
+import { checkServiceRole, createDb } from "@hookloop/db/client";
 import { connectProducer, openQueue, readEvictionPolicy, waitForConnection } from "@hookloop/queue";
 import { SecretBox, parseKeyring } from "@hookloop/secrets";
-import { pino } from "pino";
-import { buildIngestApp } from "./app";
+import { pino, type DestinationStream } from "pino";
+import { buildIngestApp, type IngestTimeouts } from "./app";
 import type { IngestEnv } from "./env";
 
 export type IngestServer = { app: FastifyInstance; close: () => Promise<void> };
 
-export async function createIngestServer(env: IngestEnv): Promise<IngestServer> {
+export async function createIngestServer(
+  env: IngestEnv,
+  options: { timeouts?: IngestTimeouts; logDestination?: DestinationStream } = {},
+): Promise<IngestServer> {
   const box = new SecretBox(parseKeyring(env.ENCRYPTION_KEYS));
-  const db = createDb({ connectionString: env.DATABASE_URL, role: env.DATABASE_ROLE, max: 20, queryTimeoutMs: 2_500 });
+  const db = createDb({
+    connectionString: env.DATABASE_URL,
+    refusePrivilegedRole: env.NODE_ENV === "production",
+    max: 20,
+    queryTimeoutMs: 2_500,
+  });
   const redis = connectProducer(env.REDIS_URL);
   await waitForConnection(redis);
   if (env.NODE_ENV === "production") {
@@ -22,24 +30,30 @@ export async function createIngestServer(env: IngestEnv): Promise<IngestServer> 
       throw new Error(`Redis maxmemory-policy is "${policy}"; Hookloop needs "noeviction" so queued jobs are never evicted.`);
     }
   }
-  const logger = pino({
-    level: env.LOG_LEVEL,
-    redact: ["req.headers.authorization", 'req.headers["stripe-signature"]', "req.headers.cookie"],
-  });
+  const logger = pino(
+    {
+      level: env.LOG_LEVEL,
+      redact: ["req.headers.authorization", 'req.headers["stripe-signature"]', "req.headers.cookie"],
+    },
+    options.logDestination,
+  );
+  await checkServiceRole(db, (message) => logger.warn(message));
   const queue = openQueue("deliveries", { connection: redis, prefix: env.REDIS_PREFIX });
   // A delivery's outbox row stays until the worker has applied it, not just until Redis took the
   // job: Redis can still lose the job afterwards, and the worker's relay re-queues every row left
   // (see core's relay-deliveries).
+  const endpoints = createEndpointCache(db, { box });
   const app = buildIngestApp(
     {
       receiveDelivery: createDeliveryReceiver(db, {
-        endpoints: createEndpointCache(db, { box }),
+        endpoints,
         queue,
         onQueueError: (error, deliveryId) => logger.warn({ err: error, deliveryId }, "queue refused a delivery"),
       }),
+      knowsEndpoint: endpoints.knows,
       readiness: () => checkDependencies(db, { redis }),
     },
-    { logger },
+    { logger, ...(options.timeouts ? { timeouts: options.timeouts } : {}) },
   );
 
   return {

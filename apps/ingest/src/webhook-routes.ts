@@ -1,5 +1,6 @@
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
+import type { FastifyPluginAsync, FastifyReply } from "fastify";
 import type { DeliveryReceiver } from "@hookloop/core";
+import { createProbeLimiter } from "./probe-limiter";
 
 const endpointIdPattern = /^ep_[A-Za-z0-9_-]{16,64}$/;
 
@@ -22,20 +23,18 @@ function within<T>(work: Promise<T>, ms: number): Promise<T> {
 
 export const webhookRoutes: FastifyPluginAsync<{
   receiveDelivery: DeliveryReceiver;
+  knowsEndpoint: (endpointId: string) => boolean;
   probeLimitPerMinute: number;
   answerWithinMs: number;
-}> = async (scope, { receiveDelivery, probeLimitPerMinute, answerWithinMs }) => {
-  // Strangers guessing endpoint ids are slowed down per IP. Only misses count, and a known endpoint
-  // is always served, so Stripe's traffic to real endpoints is never limited.
-  const countMiss = scope.createRateLimit({ max: probeLimitPerMinute, timeWindow: 60_000 });
-  const notFoundOrLimited = async (request: FastifyRequest, reply: FastifyReply) => {
-    const limit = await countMiss(request);
-    if (!limit.isAllowed && limit.isExceeded) {
-      return reply
-        .code(429)
-        .header("retry-after", String(limit.ttlInSeconds))
-        .send({ error: "too_many_requests", message: "Too many requests for unknown endpoints from this address; slow down." });
-    }
+}> = async (scope, { receiveDelivery, knowsEndpoint, probeLimitPerMinute, answerWithinMs }) => {
+  const probes = createProbeLimiter({ maxMisses: probeLimitPerMinute, windowMs: 60_000 });
+  const limited = (reply: FastifyReply, retryAfterSeconds: number) =>
+    reply
+      .code(429)
+      .header("retry-after", String(retryAfterSeconds))
+      .send({ error: "too_many_requests", message: "Too many requests for unknown endpoints from this address; slow down." });
+  const answerMiss = (address: string, reply: FastifyReply) => {
+    probes.countMiss(address);
     return reply.code(404).send(notFound);
   };
 
@@ -45,7 +44,11 @@ export const webhookRoutes: FastifyPluginAsync<{
 
   scope.post<{ Params: { endpointId: string } }>("/webhooks/stripe/:endpointId", async (request, reply) => {
     const { endpointId } = request.params;
-    if (!endpointIdPattern.test(endpointId)) return notFoundOrLimited(request, reply);
+    const known = knowsEndpoint(endpointId);
+    // Checked before the lookup, so an address over its limit costs no database work.
+    const retryAfter = known ? 0 : probes.retryAfterSeconds(request.ip);
+    if (retryAfter) return limited(reply, retryAfter);
+    if (!endpointIdPattern.test(endpointId)) return answerMiss(request.ip, reply);
     const rawBody = typeof request.body === "string" ? request.body : "";
     const header = request.headers["stripe-signature"];
     const outcome = await within(
@@ -54,7 +57,7 @@ export const webhookRoutes: FastifyPluginAsync<{
     );
     switch (outcome.kind) {
       case "endpoint_not_found":
-        return notFoundOrLimited(request, reply);
+        return answerMiss(request.ip, reply);
       case "no_signing_secret":
         return reply.code(400).send({
           error: "signing_secret_missing",

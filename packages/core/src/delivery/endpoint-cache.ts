@@ -1,6 +1,7 @@
 // Ingest reads an endpoint's settings on every request; a short-lived cache keeps that off the
 // database. A cached entry only ever speeds up a "yes": any refusal it would cause (signature
-// mismatch, event not enabled) is re-checked against the database before it is answered.
+// mismatch, event not enabled) is re-checked against the database before it is answered, a
+// signature mismatch at most once every few seconds per endpoint (`recheck`).
 import type { DbClient } from "@hookloop/db/client";
 import type { EndpointSettings } from "@hookloop/domain";
 import type { SecretBox } from "@hookloop/secrets";
@@ -35,6 +36,13 @@ const storedEndpointSchema = z
 
 export type EndpointCache = {
   get: (endpointId: string, options?: { fresh?: boolean }) => Promise<IngestEndpoint | null>;
+  /**
+   * A fresh read for a refusal anyone can cause (a bad signature): at most one per endpoint per
+   * `recheckIntervalMs`. Within that, callers share the last such read, or a newer entry.
+   */
+  recheck: (endpointId: string) => Promise<IngestEndpoint | null>;
+  /** Whether this id named an enabled endpoint when last read, however long ago: no database work. */
+  knows: (endpointId: string) => boolean;
 };
 
 export type EndpointCacheOptions = {
@@ -42,12 +50,23 @@ export type EndpointCacheOptions = {
   box: SecretBox;
   /** How long an entry is trusted. */
   ttlMs?: number;
+  /**
+   * How often a bad signature may send ingest back to the database for an endpoint. Its reason to
+   * exist is a secret rotated since the entry was read, so right after a rotation Stripe's events
+   * may be refused for up to this long (and retried by Stripe); a stranger posting bad signatures
+   * costs one read per interval instead of one per request.
+   */
+  recheckIntervalMs?: number;
 };
+
+/** Bounds both maps: beyond it the oldest entry goes. */
+const maxEntries = 10_000;
 
 /** Any client, not a WorkspaceTx: the tenant is not known until the endpoint is read. */
 export function createEndpointCache(db: DbClient, options: EndpointCacheOptions): EndpointCache {
-  const { box, ttlMs = 5_000 } = options;
+  const { box, ttlMs = 5_000, recheckIntervalMs = 2_000 } = options;
   const entries = new Map<string, IngestEndpoint>();
+  const rechecks = new Map<string, { at: number; read: Promise<IngestEndpoint | null> }>();
 
   async function load(endpointId: string): Promise<IngestEndpoint | null> {
     // Through a database function: before the tenant is known, row-level security lets ingest
@@ -67,15 +86,33 @@ export function createEndpointCache(db: DbClient, options: EndpointCacheOptions)
     };
   }
 
+  async function read(endpointId: string): Promise<IngestEndpoint | null> {
+    const loaded = await load(endpointId);
+    if (loaded) entries.set(endpointId, loaded);
+    else entries.delete(endpointId);
+    if (entries.size > maxEntries) entries.delete(entries.keys().next().value!);
+    return loaded;
+  }
+
   return {
     async get(endpointId, options) {
       const cached = entries.get(endpointId);
       if (cached && !options?.fresh && cached.validUntil > Date.now()) return cached;
-      const loaded = await load(endpointId);
-      if (loaded) entries.set(endpointId, loaded);
-      else entries.delete(endpointId);
-      if (entries.size > 10_000) entries.delete(entries.keys().next().value!);
-      return loaded;
+      return read(endpointId);
     },
+    async recheck(endpointId) {
+      const now = Date.now();
+      const last = rechecks.get(endpointId);
+      if (last && now - last.at < recheckIntervalMs) {
+        const answer = await last.read;
+        return entries.get(endpointId) ?? answer;
+      }
+      const fresh = read(endpointId);
+      rechecks.delete(endpointId);
+      rechecks.set(endpointId, { at: now, read: fresh });
+      if (rechecks.size > maxEntries) rechecks.delete(rechecks.keys().next().value!);
+      return fresh;
+    },
+    knows: (endpointId) => entries.has(endpointId),
   };
 }

@@ -1,11 +1,13 @@
 // Ingest's record step under concurrency: requests arriving together are recorded in shared
 // statements, and each must still get the answer it would have got alone.
-import { expect } from "vitest";
+import { describe, expect } from "vitest";
 import type { Db } from "@hookloop/db/client";
 import type { SecretBox } from "@hookloop/secrets";
-import { newTestSigningSecret, signedStripeRequest, stripeEvent } from "@hookloop/testing";
+import { newTestSigningSecret, stripeEvent } from "@hookloop/testing";
 import { test as baseTest } from "@hookloop/testing/fixtures";
 import { createEndpoint } from "../endpoint/create-endpoint";
+import { setEndpointSecret } from "../endpoint/set-endpoint-secret";
+import { signStripePayload } from "../stripe/verify-stripe-signature";
 import { createWorkspace } from "../workspace/create-workspace";
 import { withWorkspace } from "../workspace/with-workspace";
 import { createEndpointCache } from "./endpoint-cache";
@@ -22,9 +24,34 @@ const test = baseTest
   .extend(
     "newSignedEndpoint",
     ({ db, box, receive }) =>
-      () =>
-        newSignedEndpoint({ db, box, receive }),
-  );
+      (receiveWith = receive) =>
+        newSignedEndpoint({ db, box, receive: receiveWith }),
+  )
+  /**
+   * A receiver of its own whose endpoint cache reads through a client that counts its reads (the
+   * cache's only query is its endpoint read), with a 2 s recheck interval.
+   */
+  .extend("countingReceiver", ({ appDb, box, queue }) => () => {
+    const reads = { count: 0 };
+    const counting = new Proxy(appDb, {
+      get(target, property) {
+        const value: unknown = Reflect.get(target, property, target);
+        if (property !== "$queryRaw" || typeof value !== "function") return value;
+        return (...args: unknown[]) => {
+          reads.count++;
+          return Reflect.apply(value, target, args) as unknown;
+        };
+      },
+    });
+    const endpoints = createEndpointCache(counting, { box, recheckIntervalMs: 2_000 });
+    return { reads, receive: createDeliveryReceiver(appDb, { endpoints, queue }) };
+  });
+
+async function rotateSecret(db: Db, options: { box: SecretBox; workspaceId: string; endpointId: string }) {
+  const secret = newTestSigningSecret();
+  await withWorkspace(db, options.workspaceId, (tx) => setEndpointSecret(tx, { ...options, secret }));
+  return secret;
+}
 
 async function newSignedEndpoint({ db, box, receive }: { db: Db; box: SecretBox; receive: DeliveryReceiver }) {
   const workspace = await createWorkspace(db, { name: "Acme" });
@@ -38,11 +65,14 @@ async function newSignedEndpoint({ db, box, receive }: { db: Db; box: SecretBox;
       enable: [{ eventType: "invoice.paid", triggerName: "successfulPayment" }],
     }),
   );
-  const post = (event: unknown) => {
-    const request = signedStripeRequest(event, secret);
-    return receive({ endpointId: endpoint.id, rawBody: request.body, signatureHeader: request.headers["stripe-signature"] });
-  };
-  return { workspace, endpoint, post };
+  const postRaw = (rawBody: string, signingSecret = secret) =>
+    receive({
+      endpointId: endpoint.id,
+      rawBody,
+      signatureHeader: signStripePayload({ payload: rawBody, secret: signingSecret }),
+    });
+  const post = (event: unknown, signingSecret = secret) => postRaw(JSON.stringify(event), signingSecret);
+  return { workspace, endpoint, secret, post, postRaw };
 }
 
 test("the same event posted twenty times at once is recorded and queued once; the other nineteen are duplicates", async ({
@@ -89,4 +119,69 @@ test("an event that cannot be recorded fails on its own; the events recorded wit
   const others = results.filter((_, i) => i !== 3);
   expect(others.every((r) => r.status === "fulfilled" && r.value.kind === "queued")).toBe(true);
   expect(await db.delivery.count({ where: { endpointId: kept.endpoint.id } })).toBe(6);
+});
+
+test.for([
+  ["a lone \\ud800", (event: object) => JSON.stringify({ ...event, note: "\ud800" })],
+  [
+    "nesting 20,000 deep",
+    (event: object) => JSON.stringify(event).replace(/}$/, `,"deep":${"[".repeat(20_000)}${"]".repeat(20_000)}}`),
+  ],
+  ["a \\u0000", (event: object) => JSON.stringify({ ...event, note: "\u0000" })],
+] as const)(
+  "a signed event with %s that Postgres cannot store is invalid, and nothing is recorded",
+  async ([, body], { db, newSignedEndpoint }) => {
+    const { endpoint, postRaw } = await newSignedEndpoint();
+    const outcome = await postRaw(body(stripeEvent("invoice.paid", { email: "grace@example.com" })));
+    expect(outcome).toMatchObject({ kind: "invalid_event", message: expect.stringMatching(/^The body (contains|nests)/) });
+    expect(await db.delivery.count({ where: { endpointId: endpoint.id } })).toBe(0);
+  },
+);
+
+describe("bad signatures on a known endpoint", () => {
+  test("fifty of them read the endpoint from the database at most twice", async ({ newSignedEndpoint, countingReceiver }) => {
+    const { reads, receive } = countingReceiver();
+    const { post } = await newSignedEndpoint(receive);
+    expect((await post(stripeEvent("invoice.paid"))).kind).toBe("queued");
+    const readsBefore = reads.count;
+    const outcomes = [];
+    for (let i = 0; i < 50; i++) outcomes.push(await post(stripeEvent("invoice.paid"), newTestSigningSecret()));
+    expect(outcomes.every((o) => o.kind === "bad_signature" && o.problem === "no_matching_signature")).toBe(true);
+    expect(reads.count - readsBefore).toBeGreaterThanOrEqual(1);
+    expect(reads.count - readsBefore).toBeLessThanOrEqual(2);
+  });
+
+  test("a secret rotated since the endpoint was cached verifies at once", async ({
+    db,
+    box,
+    newSignedEndpoint,
+    countingReceiver,
+  }) => {
+    const { receive } = countingReceiver();
+    const { workspace, endpoint, post } = await newSignedEndpoint(receive);
+    expect((await post(stripeEvent("invoice.paid"))).kind).toBe("queued");
+    const rotated = await rotateSecret(db, { box, workspaceId: workspace.id, endpointId: endpoint.id });
+    expect((await post(stripeEvent("invoice.paid"), rotated)).kind).toBe("queued");
+  });
+
+  test("right after bad signatures, a rotated secret verifies within the 2 s recheck interval", async ({
+    db,
+    box,
+    newSignedEndpoint,
+    countingReceiver,
+  }) => {
+    const { receive } = countingReceiver();
+    const { workspace, endpoint, post } = await newSignedEndpoint(receive);
+    expect((await post(stripeEvent("invoice.paid"))).kind).toBe("queued");
+    expect((await post(stripeEvent("invoice.paid"), newTestSigningSecret())).kind).toBe("bad_signature");
+    const rotated = await rotateSecret(db, { box, workspaceId: workspace.id, endpointId: endpoint.id });
+    const started = Date.now();
+    let outcome = await post(stripeEvent("invoice.paid"), rotated);
+    while (outcome.kind === "bad_signature" && Date.now() - started < 3_000) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      outcome = await post(stripeEvent("invoice.paid"), rotated);
+    }
+    expect(outcome.kind).toBe("queued");
+    expect(Date.now() - started).toBeLessThan(2_500);
+  });
 });

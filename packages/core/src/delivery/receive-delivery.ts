@@ -6,6 +6,7 @@ import type { TypedQueue } from "@hookloop/queue";
 import { z } from "zod";
 import { verifyStripeSignature, type SignatureProblem } from "../stripe/verify-stripe-signature";
 import type { EndpointCache } from "./endpoint-cache";
+import { unstorablePayloadReason } from "./storable-payload";
 
 export type ReceiveDeliveryOptions = { endpointId: string; rawBody: string; signatureHeader: string | undefined };
 
@@ -42,8 +43,9 @@ export function createDeliveryReceiver(db: Db, options: DeliveryReceiverOptions)
 
     let signature = verifyStripeSignature({ rawBody, header: signatureHeader, secrets: endpoint.secrets });
     if (!signature.ok && signature.problem !== "missing_signature" && signature.problem !== "malformed_signature") {
-      // The secret may have been pasted or rotated since the cache entry was made.
-      endpoint = await endpoints.get(endpointId, { fresh: true });
+      // The secret may have been pasted or rotated since the cache entry was made (at most one
+      // such read per endpoint every few seconds, however many bad signatures arrive).
+      endpoint = await endpoints.recheck(endpointId);
       if (!endpoint) return { kind: "endpoint_not_found" };
       signature = verifyStripeSignature({ rawBody, header: signatureHeader, secrets: endpoint.secrets });
     }
@@ -52,6 +54,8 @@ export function createDeliveryReceiver(db: Db, options: DeliveryReceiverOptions)
 
     const parsed = parseStripeEvent(rawBody);
     if (!parsed.ok) return { kind: "invalid_event", message: parsed.reason };
+    const unstorable = unstorablePayloadReason(rawBody);
+    if (unstorable) return { kind: "invalid_event", message: unstorable };
     const { event } = parsed;
 
     let classification = classifyEvent(event.type, endpoint.settings.events);
@@ -64,16 +68,28 @@ export function createDeliveryReceiver(db: Db, options: DeliveryReceiverOptions)
 
     // Records the delivery (and, when queued, its outbox row) for the endpoint's own workspace,
     // batched with whatever else arrives meanwhile (createDeliveryRecorder below).
-    const deliveryId = await record({
-      endpointId: endpoint.id,
-      stripeEventId: event.id,
-      type: event.type,
-      livemode: event.livemode,
-      created: event.created,
-      status,
-      reason,
-      rawBody,
-    });
+    let deliveryId: string | null;
+    try {
+      deliveryId = await record({
+        endpointId: endpoint.id,
+        stripeEventId: event.id,
+        type: event.type,
+        livemode: event.livemode,
+        created: event.created,
+        status,
+        reason,
+        rawBody,
+      });
+    } catch (error) {
+      // A failure here is this delivery's own (a failed batch is retried one by one). Postgres'
+      // message for it may quote the payload (a "where" with the JSON text, a "detail" with the
+      // row), so only its code goes on.
+      if (!isDatabaseError(error)) throw error;
+      if (refusesThePayload(error)) {
+        return { kind: "invalid_event", message: `Postgres could not store this event (SQLSTATE ${error.code}).` };
+      }
+      throw new DeliveryNotRecordedError(error.code);
+    }
     if (!deliveryId) return { kind: "duplicate", deliveryId: null };
     if (!classification.accepted) return { kind: "ignored", deliveryId, reason: reason! };
 
@@ -86,6 +102,29 @@ export function createDeliveryReceiver(db: Db, options: DeliveryReceiverOptions)
     return { kind: "queued", deliveryId };
   };
 }
+
+/** Recording a delivery failed in Postgres; the SQLSTATE says why, without Postgres' text, which may quote the payload. */
+export class DeliveryNotRecordedError extends Error {
+  override name = "DeliveryNotRecordedError";
+  constructor(readonly code: string) {
+    super(`Postgres refused to record the delivery (SQLSTATE ${code}).`);
+  }
+}
+
+/** An error Postgres answered with (pg's DatabaseError): it carries a five-character SQLSTATE. */
+const isDatabaseError = (error: unknown): error is Error & { code: string } =>
+  error instanceof Error &&
+  "severity" in error &&
+  "code" in error &&
+  typeof error.code === "string" &&
+  /^[0-9A-Z]{5}$/.test(error.code);
+
+/**
+ * Data exceptions (class 22: jsonb's syntax, numeric overflow, untranslatable characters) and a
+ * body nested past Postgres' stack (54001) are the payload's fault and would fail every retry the
+ * same way; anything else (a connection lost, a deadline) may pass, so it stays a 503.
+ */
+const refusesThePayload = (error: { code: string }) => error.code.startsWith("22") || error.code === "54001";
 
 /** The rows of hookloop_record_deliveries: one per delivery inserted. */
 const recordedRowsSchema = z.array(
