@@ -79,7 +79,7 @@ export function buildIngestApp(
     // statement's values, here a payload with a customer's email), and pino would log them all.
     const { name, message, stack } = error;
     const code = "code" in error ? error.code : undefined;
-    request.log.error({ err: { type: name, message, code, stack } }, "request failed");
+    request.log.error({ error: { name, message, code, stack } }, "request failed");
     return reply
       .code(503)
       .send({ error: "unavailable", message: "Hookloop could not record the event just now; Stripe will retry it." });

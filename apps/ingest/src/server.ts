@@ -10,10 +10,10 @@ import type { IngestEnv } from "./env";
 
 export type IngestServer = { app: FastifyInstance; close: () => Promise<void> };
 
-export async function createIngestServer(
-  env: IngestEnv,
-  options: { timeouts?: IngestTimeouts; logDestination?: DestinationStream } = {},
-): Promise<IngestServer> {
+/** Production passes none: the timeouts default to INGEST_TIMEOUTS, the log goes to stdout. */
+export type IngestServerOptions = { timeouts?: IngestTimeouts; logDestination?: DestinationStream };
+
+export async function createIngestServer(env: IngestEnv, options: IngestServerOptions = {}): Promise<IngestServer> {
   const box = new SecretBox(parseKeyring(env.ENCRYPTION_KEYS));
   const db = createDb({
     connectionString: env.DATABASE_URL,

@@ -7,7 +7,7 @@ import { SecretBox, parseKeyring } from "@hookloop/secrets";
 import { createTestEnvironment, newTestSigningSecret, type TestEnvironment } from "@hookloop/testing";
 import { test as baseTest } from "@hookloop/testing/fixtures";
 import { readIngestEnv } from "../src/env";
-import { createIngestServer, type IngestServer } from "../src/server";
+import { createIngestServer, type IngestServer, type IngestServerOptions } from "../src/server";
 
 export type IngestHarness = {
   environment: TestEnvironment;
@@ -20,12 +20,18 @@ export type IngestHarness = {
   close: () => Promise<void>;
 };
 
-/** On fresh database and Redis prefix, all dropped by `close`; `overrides` go to ingest's environment. */
-export async function startIngestHarness(overrides: Record<string, string> = {}): Promise<IngestHarness> {
+/**
+ * On fresh database and Redis prefix, all dropped by `close`; `overrides` go to ingest's
+ * environment, `serverOptions` to `createIngestServer`.
+ */
+export async function startIngestHarness(
+  overrides: Record<string, string> = {},
+  serverOptions: IngestServerOptions = {},
+): Promise<IngestHarness> {
   const environment = await createTestEnvironment();
   const db = createDb({ connectionString: environment.databaseUrl, max: 4 });
   const box = new SecretBox(parseKeyring(environment.encryptionKeys));
-  const ingest = await startIngest({ environment, db, box }, overrides);
+  const ingest = await startIngest({ environment, db, box }, overrides, serverOptions);
   return {
     ...ingest,
     close: async () => {
@@ -46,6 +52,7 @@ export const test = baseTest.extend("ingest", { scope: "file" }, async ({ enviro
 async function startIngest(
   { environment, db, box }: { environment: TestEnvironment; db: Db; box: SecretBox },
   overrides: Record<string, string> = {},
+  serverOptions: IngestServerOptions = {},
 ): Promise<IngestHarness> {
   const workspace = await createWorkspace(db, { name: "Acme" });
   const secret = newTestSigningSecret();
@@ -58,7 +65,7 @@ async function startIngest(
       enable: [{ eventType: "invoice.paid", triggerName: "successfulPayment" }, { eventType: "customer.created" }],
     }),
   );
-  const server = await createIngestServer(readIngestEnv({ ...environment.env, PORT: "0", ...overrides }));
+  const server = await createIngestServer(readIngestEnv({ ...environment.env, PORT: "0", ...overrides }), serverOptions);
   return {
     environment,
     server,

@@ -2,7 +2,15 @@
 // gets back (README, "What Stripe gets back"), on a real server, Postgres and Redis.
 import { Redis } from "ioredis";
 import { describe, expect } from "vitest";
-import { SECRET_ROTATION_GRACE_MS, createEndpoint, relayDeliveries, setEndpointSecret, withWorkspace } from "@hookloop/core";
+import {
+  SECRET_ROTATION_GRACE_MS,
+  createDeliveryReceiver,
+  createEndpoint,
+  createEndpointCache,
+  relayDeliveries,
+  setEndpointSecret,
+  withWorkspace,
+} from "@hookloop/core";
 import { openQueue } from "@hookloop/queue";
 import { newTestSigningSecret, signedStripeRequest, stripeEvent } from "@hookloop/testing";
 import { buildIngestApp } from "../src/app";
@@ -255,6 +263,61 @@ describe("probing", () => {
     expect(real.statusCode).toBe(200);
     // another address is not affected
     expect((await post(stripeEvent("invoice.paid"), { endpointId: "ep_AAAAAAAAAAAAAAAAAAAAAAAB" })).statusCode).toBe(404);
+  });
+});
+
+describe("probing costs no database work once limited", () => {
+  test("an address over its limit is refused before any endpoint read, and still served for endpoints ingest knows", async ({
+    ingest: h,
+    appDb,
+    box,
+    queue,
+  }) => {
+    // Ingest's own wiring (server.ts), with an endpoint cache reading through a client that
+    // counts its reads: the cache's only query is its endpoint read.
+    const reads = { count: 0 };
+    const counting = new Proxy(appDb, {
+      get(target, property) {
+        const value: unknown = Reflect.get(target, property, target);
+        if (property !== "$queryRaw" || typeof value !== "function") return value;
+        return (...args: unknown[]) => {
+          reads.count++;
+          return Reflect.apply(value, target, args) as unknown;
+        };
+      },
+    });
+    const endpoints = createEndpointCache(counting, { box });
+    const app = buildIngestApp({
+      receiveDelivery: createDeliveryReceiver(appDb, { endpoints, queue }),
+      knowsEndpoint: endpoints.knows,
+      readiness: async () => ({}),
+    });
+    const prober = "203.0.113.10";
+    const send = (endpointId: string, remoteAddress = prober) => {
+      const request = signedStripeRequest(stripeEvent("invoice.paid"), h.secret);
+      return app.inject({
+        method: "POST",
+        url: `/webhooks/stripe/${endpointId}`,
+        headers: request.headers,
+        payload: request.body,
+        remoteAddress,
+      });
+    };
+    const guess = (index: number) => `ep_guess${String(index).padStart(20, "0")}`;
+    try {
+      expect((await send(h.endpointId)).statusCode).toBe(200);
+      expect(reads.count).toBe(1);
+      for (let index = 0; index < 30; index++) expect((await send(guess(index))).statusCode).toBe(404);
+      expect(reads.count).toBe(31);
+      for (let index = 30; index < 80; index++) expect((await send(guess(index))).statusCode).toBe(429);
+      expect((await send("nope")).statusCode).toBe(429);
+      expect(reads.count).toBe(31);
+      expect((await send(h.endpointId)).statusCode).toBe(200);
+      expect((await send(guess(80), "203.0.113.11")).statusCode).toBe(404);
+      expect(reads.count).toBeLessThanOrEqual(33);
+    } finally {
+      await app.close();
+    }
   });
 });
 
