@@ -75,8 +75,9 @@ HEALTHCHECK --interval=10s --timeout=3s --start-period=10s \
   CMD ["node", "-e", "fetch(`http://127.0.0.1:${process.env.WORKER_HEALTH_PORT}/readyz`).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 CMD ["node", "--enable-source-maps", "apps/worker/dist/main.js"]
 
-# Needs DATABASE_URL (the schema owner's). Applies what the database has not seen and exits 0;
-# a second run applies nothing.
+# Needs MIGRATION_DATABASE_URL (the schema owner's) and DATABASE_APP_PASSWORD (set as hookloop_app's
+# password: the services log in with it, in their DATABASE_URL, and never as the owner). Applies what
+# the database has not seen and exits 0; a second run applies nothing.
 FROM server AS migrate
 COPY --from=build /app/packages/db/dist packages/db/dist
 COPY --from=build /app/prisma prisma

@@ -18,8 +18,8 @@ let handler: (payload: { deliveryId: string; workspaceId: string }) => Promise<v
 if (mode === "noop") {
   handler = async () => {};
 } else if (mode === "sql") {
-  // Same pool size and role as the worker: row-level security applies as it does there.
-  const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: concurrency + 2, options: "-c role=hookloop_app" });
+  // Same pool size and login (hookloop_app) as the worker: row-level security applies as it does there.
+  const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: concurrency + 2 });
   handler = async ({ deliveryId, workspaceId }) => {
     const client = await pool.connect();
     try {

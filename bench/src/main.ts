@@ -22,7 +22,7 @@ import {
   withWorkspace,
 } from "@hookloop/core";
 import { createDb } from "@hookloop/db/client";
-import { createMigratedDatabase, dropDatabase } from "@hookloop/db/testing";
+import { createMigratedDatabase, dropDatabase, serviceUrl } from "@hookloop/db/testing";
 import { SecretBox, parseKeyring } from "@hookloop/secrets";
 import { renderChart } from "./chart";
 
@@ -257,7 +257,8 @@ async function main() {
     const events = eventFactory(secret);
     log(`event sizes ${events.sizes.join(", ")} bytes`);
     const appEnv = (prefix: string) => ({
-      DATABASE_URL: databaseUrl,
+      // Logged in as the services log in; the bench's own set-up and reads use the owner's URL.
+      DATABASE_URL: serviceUrl(databaseUrl),
       REDIS_URL: redisUrl,
       REDIS_PREFIX: prefix,
       ENCRYPTION_KEYS: encryptionKeys,

@@ -35,7 +35,11 @@ export function loadDotEnv() {
       path,
       [
         "# Made by the first `npm start`; edit freely. Variables set in the environment win.",
-        "DATABASE_URL=postgresql://postgres@127.0.0.1:5432/hookloop",
+        "# The services log in as hookloop_app (no superuser, no BYPASSRLS; the migrations make it), and only",
+        "# migrations as the database owner. With password logins, DATABASE_APP_PASSWORD sets hookloop_app's",
+        "# password when migrating, and DATABASE_URL must carry it.",
+        "DATABASE_URL=postgresql://hookloop_app@127.0.0.1:5432/hookloop",
+        "MIGRATION_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/hookloop",
         "REDIS_URL=redis://127.0.0.1:6379",
         "INGEST_PUBLIC_URL=http://localhost:3100",
         "DASHBOARD_URL=http://localhost:3000",
@@ -102,7 +106,11 @@ export async function requireServices({ databaseUrl, redisUrl }) {
  */
 export async function prepareTestServices() {
   const adminUrl = new URL(
-    process.env.HOOKLOOP_TEST_ADMIN_DATABASE_URL ?? process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres",
+    process.env.HOOKLOOP_TEST_ADMIN_DATABASE_URL ??
+      // The owner's server; DATABASE_URL names it too, logged in as hookloop_app, which cannot create databases.
+      process.env.MIGRATION_DATABASE_URL ??
+      process.env.DATABASE_URL ??
+      "postgresql://postgres@127.0.0.1:5432/postgres",
   );
   adminUrl.pathname = "/postgres";
   process.env.HOOKLOOP_TEST_ADMIN_DATABASE_URL = adminUrl.toString();

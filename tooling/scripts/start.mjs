@@ -13,12 +13,27 @@ function setting(name) {
   process.stderr.write(`[hookloop] ${name} is not set: add it to .env (or delete .env to have it written afresh)\n`);
   process.exit(1);
 }
-const [DATABASE_URL, REDIS_URL] = [setting("DATABASE_URL"), setting("REDIS_URL")];
-await requireServices({ databaseUrl: DATABASE_URL, redisUrl: REDIS_URL });
+// Migrations log in as the database owner (MIGRATION_DATABASE_URL); the services as hookloop_app
+// (DATABASE_URL), which the migrations make and which cannot step outside row-level security.
+if (!process.env.MIGRATION_DATABASE_URL) {
+  // A .env from before the services logged in as hookloop_app has one URL, the owner's, for both.
+  const owner = setting("DATABASE_URL");
+  const service = new URL(owner);
+  service.username = "hookloop_app";
+  service.password = process.env.DATABASE_APP_PASSWORD ?? "";
+  process.env.MIGRATION_DATABASE_URL = owner;
+  process.env.DATABASE_URL = service.toString();
+  say("no MIGRATION_DATABASE_URL in .env: migrating with DATABASE_URL, and starting the services as hookloop_app.");
+  say(`  To say so in .env:  MIGRATION_DATABASE_URL=${owner}`);
+  say(`                      DATABASE_URL=${service.toString()}`);
+}
+const [MIGRATION_DATABASE_URL, REDIS_URL] = [setting("MIGRATION_DATABASE_URL"), setting("REDIS_URL")];
+setting("DATABASE_URL");
+await requireServices({ databaseUrl: MIGRATION_DATABASE_URL, redisUrl: REDIS_URL });
 
 const { default: pg } = await import("pg");
-const database = decodeURIComponent(new URL(DATABASE_URL).pathname.slice(1));
-const adminUrl = new URL(DATABASE_URL);
+const database = decodeURIComponent(new URL(MIGRATION_DATABASE_URL).pathname.slice(1));
+const adminUrl = new URL(MIGRATION_DATABASE_URL);
 adminUrl.pathname = "/postgres";
 const admin = new pg.Client({ connectionString: adminUrl.toString() });
 await admin.connect();
@@ -30,6 +45,7 @@ if (!exists.rowCount) {
 await admin.end();
 
 buildIfStale();
+// Makes hookloop_app (and sets its password when DATABASE_APP_PASSWORD is set).
 execFileSync(process.execPath, ["packages/db/dist/migrate.js"], { cwd: root, stdio: "inherit" });
 
 const [ingestUrl, dashboardUrl] = [setting("INGEST_PUBLIC_URL"), setting("DASHBOARD_URL")];
@@ -65,10 +81,12 @@ const services = [
   },
 ];
 
+// The services never see the owner's URL.
+const { MIGRATION_DATABASE_URL: _owner, ...servicesEnv } = process.env;
 const children = services.map((service) => {
   const child = spawn(process.execPath, service.args, {
     cwd: root,
-    env: { ...process.env, ...service.env },
+    env: { ...servicesEnv, ...service.env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   const prefix = `${service.name.padEnd(9)}| `;

@@ -1,11 +1,13 @@
-import { databaseEnv, destinationsEnv, encryptionEnv, ingestUrlEnv, parseEnv } from "@hookloop/config";
+import { databaseEnv, destinationsEnv, encryptionEnv, ingestUrlEnv, parseEnv, runtimeEnv } from "@hookloop/config";
 import type { z } from "zod";
 
 export const cliEnvSchema = databaseEnv
   .extend(encryptionEnv.shape)
   .extend(ingestUrlEnv.shape)
   // The same rule as the worker's, so a destination the worker would refuse is refused when made.
-  .extend(destinationsEnv.shape);
+  .extend(destinationsEnv.shape)
+  // In production a login that could step outside row-level security is refused, as the services refuse it.
+  .extend(runtimeEnv.pick({ NODE_ENV: true }).shape);
 
 export type CliEnv = z.output<typeof cliEnvSchema>;
 

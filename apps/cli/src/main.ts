@@ -1,7 +1,7 @@
 // `npm run hookloop -- <command> [flags]`: prints JSON; a usage error is one line on stderr, exit 2.
 import { fileURLToPath } from "node:url";
 import { InvalidInputError, NotFoundError } from "@hookloop/core";
-import { createDb } from "@hookloop/db/client";
+import { checkServiceRole, createDb } from "@hookloop/db/client";
 import { SecretBox, parseKeyring } from "@hookloop/secrets";
 import { UsageError, commands, parseFlags } from "./commands";
 import { readCliEnv } from "./env";
@@ -38,8 +38,9 @@ try {
   fail(error instanceof Error ? error.message.replace(/\n\s*/g, " ") : String(error));
 }
 
-const db = createDb({ connectionString: env.DATABASE_URL, role: env.DATABASE_ROLE, max: 2 });
+const db = createDb({ connectionString: env.DATABASE_URL, refusePrivilegedRole: env.NODE_ENV === "production", max: 2 });
 try {
+  await checkServiceRole(db, (message) => process.stderr.write(`hookloop: warning: ${message}\n`));
   const result = await command.run(flags, { db, box: new SecretBox(parseKeyring(env.ENCRYPTION_KEYS)), env });
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
 } catch (error) {

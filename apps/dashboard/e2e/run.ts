@@ -6,7 +6,7 @@ import { randomBytes } from "node:crypto";
 import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 import { Redis } from "ioredis";
-import { createMigratedDatabase, dropDatabase } from "@hookloop/db/testing";
+import { createMigratedDatabase, dropDatabase, serviceUrl } from "@hookloop/db/testing";
 import { testRedisUrl } from "@hookloop/testing";
 
 const dashboardDir = fileURLToPath(new URL("../", import.meta.url));
@@ -43,7 +43,8 @@ const dashboardUrl = `http://127.0.0.1:${dashboardPort}`;
 const env: NodeJS.ProcessEnv = {
   LOG_LEVEL: "warn",
   ...process.env,
-  DATABASE_URL: await createMigratedDatabase(database),
+  // Migrated as the owner; the services log in as hookloop_app, as in production.
+  DATABASE_URL: serviceUrl(await createMigratedDatabase(database)),
   REDIS_URL: redisUrl,
   REDIS_PREFIX: redisPrefix,
   ENCRYPTION_KEYS: `browser:${randomBytes(32).toString("base64")}`,

@@ -3,7 +3,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { checkDependencies, relayDeliveries, relayMessages } from "@hookloop/core";
-import { createDb } from "@hookloop/db/client";
+import { checkServiceRole, createDb } from "@hookloop/db/client";
 import { connectProducer, connectWorker, openQueue, readEvictionPolicy, startWorker, waitForConnection } from "@hookloop/queue";
 import { SecretBox, parseKeyring } from "@hookloop/secrets";
 import { pino } from "pino";
@@ -16,11 +16,12 @@ export type WorkerServer = { healthUrl: string; close: () => Promise<void> };
 export async function startWorkerServer(env: WorkerEnv, logger = pino({ level: env.LOG_LEVEL })): Promise<WorkerServer> {
   const db = createDb({
     connectionString: env.DATABASE_URL,
-    role: env.DATABASE_ROLE,
+    refusePrivilegedRole: env.NODE_ENV === "production",
     // Deliveries, the relays and message sends; a send holds a connection only for its two statements.
     max: env.WORKER_CONCURRENCY + 4,
     queryTimeoutMs: 10_000,
   });
+  await checkServiceRole(db, (message) => logger.warn(message));
   const redis = connectWorker(env.REDIS_URL);
   const producer = connectProducer(env.REDIS_URL);
   await waitForConnection(producer);

@@ -3,12 +3,11 @@
 import { z } from "zod";
 
 export const databaseEnv = z.object({
+  /**
+   * Logged in as hookloop_app (no superuser, no BYPASSRLS, owns nothing), so row-level security
+   * always applies: a service never logs in as the owner. Migrations take MIGRATION_DATABASE_URL.
+   */
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: "DATABASE_URL must be a postgresql:// URL" }),
-  /** The role services act as: no BYPASSRLS, so row-level security always applies. */
-  DATABASE_ROLE: z
-    .string()
-    .regex(/^[a-z_][a-z0-9_]*$/)
-    .default("hookloop_app"),
 });
 
 export const redisEnv = z.object({

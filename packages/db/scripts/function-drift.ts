@@ -1,10 +1,13 @@
-// `npm run db:function-drift`: whether DATABASE_URL's functions are the ones in prisma/functions.
+// `npm run db:function-drift`: whether MIGRATION_DATABASE_URL's functions are the ones in prisma/functions.
 // Changes nothing; exits 1 when they differ.
 import { functionDrift } from "../src/migrate";
+import { readMigrateEnv } from "./env";
 
-const connectionString = process.env.DATABASE_URL;
-if (!connectionString) {
-  console.error("DATABASE_URL is not set");
+let connectionString;
+try {
+  ({ connectionString } = readMigrateEnv({ ...process.env, NODE_ENV: undefined }));
+} catch (error) {
+  console.error(error instanceof Error ? error.message : error);
   process.exit(2);
 }
 const drift = await functionDrift({ connectionString });

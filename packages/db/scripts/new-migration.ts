@@ -28,7 +28,7 @@ function schemaAtLastMigration(): DatamodelSource {
 const sql = await diffDatamodels({
   from: schemaAtLastMigration(),
   to: await currentDatamodel(),
-  connectionString: process.env.DATABASE_URL ?? adminUrl(),
+  connectionString: process.env.MIGRATION_DATABASE_URL ?? adminUrl(),
 });
 if (!sql.trim() || /^-- This is an empty migration/.test(sql.trim())) {
   console.log("schema.prisma matches the last migration: nothing to write");

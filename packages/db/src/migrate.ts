@@ -2,6 +2,7 @@
 // download. It records applied folders in `_prisma_migrations`, the table `prisma migrate deploy`
 // uses, so a deployment with the stock CLI can take over at any time. After the migrations, the
 // database functions are (re)created from prisma/functions, one file each (applyFunctions).
+import { createHash, createHmac, pbkdf2Sync, randomBytes } from "node:crypto";
 import { readFile, readdir } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { join, relative } from "node:path";
@@ -116,13 +117,23 @@ async function readMigrationsList() {
   };
 }
 
+/** The schema owner's connection: migrations, functions and the login role's password need it. */
 export type MigrateOptions = { connectionString: string };
+
+export type ApplyMigrationsOptions = MigrateOptions & {
+  /** Set as hookloop_app's password, which the services' DATABASE_URL then carries; none keeps the one it has. */
+  appPassword?: string;
+};
+
+/** The role the services log in as (made by the migrations): no superuser, no BYPASSRLS, owns nothing. */
+export const serviceRole = "hookloop_app";
 
 /**
  * Applies the folders of prisma/migrations that the database has not seen, then the function
- * files (applyFunctions). Returns the names of the folders it applied.
+ * files (applyFunctions), then hookloop_app's password when given. Returns the names of the
+ * folders it applied.
  */
-export async function applyMigrations(options: MigrateOptions): Promise<string[]> {
+export async function applyMigrations(options: ApplyMigrationsOptions): Promise<string[]> {
   const migrationsList = await readMigrationsList();
   await refuseUnknownMigrations(
     options.connectionString,
@@ -133,7 +144,31 @@ export async function applyMigrations(options: MigrateOptions): Promise<string[]
     return result.appliedMigrationNames;
   });
   await applyFunctions(options);
+  if (options.appPassword !== undefined) await setServiceRolePassword(options.connectionString, options.appPassword);
   return applied;
+}
+
+/**
+ * Postgres stores a password as this SCRAM-SHA-256 verifier (RFC 7677) anyway; sending the verifier
+ * rather than the password keeps the password out of the server's statement log.
+ */
+export function scramVerifier(password: string, salt: Buffer = randomBytes(16), iterations = 4096): string {
+  const salted = pbkdf2Sync(password, salt, iterations, 32, "sha256");
+  const storedKey = createHash("sha256").update(createHmac("sha256", salted).update("Client Key").digest()).digest();
+  const serverKey = createHmac("sha256", salted).update("Server Key").digest();
+  return `SCRAM-SHA-256$${iterations}:${salt.toString("base64")}$${storedKey.toString("base64")}:${serverKey.toString("base64")}`;
+}
+
+async function setServiceRolePassword(connectionString: string, password: string): Promise<void> {
+  // Printable ASCII only: clients normalise other characters (SASLprep) in ways that differ, and a
+  // verifier made from one form would refuse another.
+  if (!/^[\x21-\x7e]{16,}$/.test(password)) {
+    throw new Error(
+      "DATABASE_APP_PASSWORD must be at least 16 printable ASCII characters, no spaces (e.g. `openssl rand -hex 24`)",
+    );
+  }
+  // The verifier is base64 and digits, so it needs no quoting beyond the literal's quotes.
+  await withSql(connectionString, (client) => client.query(`ALTER ROLE ${serviceRole} PASSWORD '${scramVerifier(password)}'`));
 }
 
 /**

@@ -1,7 +1,7 @@
 // Fresh databases for tests: one template per test run, migrated once, cloned per test file.
 import pg from "pg";
 import { randomBytes } from "node:crypto";
-import { applyMigrations } from "./migrate";
+import { applyMigrations, serviceRole } from "./migrate";
 
 export function adminUrl(): string {
   return process.env.HOOKLOOP_TEST_ADMIN_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
@@ -11,6 +11,20 @@ export function databaseUrl(name: string, base = adminUrl()): string {
   const url = new URL(base);
   url.pathname = `/${name}`;
   return url.toString();
+}
+
+/**
+ * hookloop_app's password on a test server that asks for one (HOOKLOOP_TEST_APP_PASSWORD), set by
+ * every migration the kit runs; the local server trusts local logins and needs none.
+ */
+const testAppPassword = () => process.env.HOOKLOOP_TEST_APP_PASSWORD || undefined;
+
+/** The same database as `url`, logged in the way the services log in: as hookloop_app. */
+export function serviceUrl(url: string): string {
+  const service = new URL(url);
+  service.username = serviceRole;
+  service.password = testAppPassword() ?? "";
+  return service.toString();
 }
 
 async function withAdmin<T>(run: (client: pg.Client) => Promise<T>): Promise<T> {
@@ -34,14 +48,22 @@ export async function createMigratedDatabase(name: string): Promise<string> {
     await client.query(`CREATE DATABASE "${name}"`);
   });
   const url = databaseUrl(name);
-  await applyMigrations({ connectionString: url });
+  const appPassword = testAppPassword();
+  await applyMigrations({ connectionString: url, ...(appPassword ? { appPassword } : {}) });
   return url;
 }
 
 /** The part of a template's name that identifies its test run ("adhoc" without one). */
 export const testRunId = (template: string | undefined) => template?.replace(/^hookloop_template_/, "") ?? "adhoc";
 
-export type TestDatabase = { name: string; url: string; drop: () => Promise<void> };
+export type TestDatabase = {
+  name: string;
+  /** As its owner, as migrations connect. */
+  url: string;
+  /** As hookloop_app, as the services connect. */
+  serviceUrl: string;
+  drop: () => Promise<void>;
+};
 
 /**
  * A database of its own for one test file, cloned from the run's migrated template
@@ -58,17 +80,17 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   } else {
     url = await createMigratedDatabase(name);
   }
-  return { name, url, drop: () => dropDatabase(name) };
+  return { name, url, serviceUrl: serviceUrl(url), drop: () => dropDatabase(name) };
 }
 
 export type TestSqlConnection = pg.Client;
 
 /**
- * A plain `pg` connection to a test database: as the URL's user (the owner), or switched to `role`
- * the way `createDb` switches its pools, for tests that speak SQL to Postgres itself.
+ * A plain `pg` connection to a test database as the URL's user (the owner's URL, or `serviceUrl`'s
+ * hookloop_app), for tests that speak SQL to Postgres itself.
  */
-export async function connectTestDatabase(url: string, options: { role?: string } = {}): Promise<TestSqlConnection> {
-  const client = new pg.Client({ connectionString: url, ...(options.role ? { options: `-c role=${options.role}` } : {}) });
+export async function connectTestDatabase(url: string): Promise<TestSqlConnection> {
+  const client = new pg.Client({ connectionString: url });
   await client.connect();
   return client;
 }

@@ -16,7 +16,7 @@ import { openQueue } from "@hookloop/queue";
 import { SecretBox, parseKeyring } from "@hookloop/secrets";
 import { createTestEnvironment } from "./test-environment";
 
-type PoolOptions = Omit<DatabaseOptions, "connectionString" | "role">;
+type PoolOptions = Omit<DatabaseOptions, "connectionString" | "refusePrivilegedRole">;
 
 /** Pool sizes for `db` and `appDb`; a file that needs others says so with `test.override("pools", …)`. */
 export type TestPools = { db: PoolOptions; appDb: PoolOptions };
@@ -35,9 +35,12 @@ export const test = base
     onCleanup(() => db.$disconnect());
     return db;
   })
-  /** What the services connect as (role hookloop_app): row-level security applies. */
+  /**
+   * Logged in as the services log in (hookloop_app): row-level security applies. Each connection
+   * checks it could not step outside it, as the services' do in production.
+   */
   .extend("appDb", { scope: "file" }, async ({ environment, pools }, { onCleanup }) => {
-    const appDb = createDb({ connectionString: environment.databaseUrl, role: "hookloop_app", ...pools.appDb });
+    const appDb = createDb({ connectionString: environment.serviceDatabaseUrl, refusePrivilegedRole: true, ...pools.appDb });
     onCleanup(() => appDb.$disconnect());
     return appDb;
   })

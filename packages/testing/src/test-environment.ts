@@ -5,7 +5,10 @@ import { Redis } from "ioredis";
 import { createTestDatabase } from "@hookloop/db/testing";
 
 export type TestEnvironment = {
+  /** The file's database as its owner, as migrations connect. */
   databaseUrl: string;
+  /** The same database as hookloop_app, as the services connect (what `env.DATABASE_URL` holds). */
+  serviceDatabaseUrl: string;
   redisUrl: string;
   redisPrefix: string;
   encryptionKeys: string;
@@ -23,11 +26,12 @@ export async function createTestEnvironment(): Promise<TestEnvironment> {
   const encryptionKeys = `test:${randomBytes(32).toString("base64")}`;
   return {
     databaseUrl: database.url,
+    serviceDatabaseUrl: database.serviceUrl,
     redisUrl,
     redisPrefix,
     encryptionKeys,
     env: {
-      DATABASE_URL: database.url,
+      DATABASE_URL: database.serviceUrl,
       REDIS_URL: redisUrl,
       REDIS_PREFIX: redisPrefix,
       ENCRYPTION_KEYS: encryptionKeys,

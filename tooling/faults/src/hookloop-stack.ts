@@ -67,7 +67,7 @@ export async function startStack(
   const cliEnv = { ...environment.env, INGEST_PUBLIC_URL: ingestUrl };
   const appEnv = {
     ...cliEnv,
-    DATABASE_URL: options.appDatabaseUrl?.(environment.databaseUrl) ?? environment.databaseUrl,
+    DATABASE_URL: options.appDatabaseUrl?.(environment.serviceDatabaseUrl) ?? environment.serviceDatabaseUrl,
     REDIS_URL: options.redisUrl ?? environment.redisUrl,
     PORT: String(ingestPort),
     WORKER_HEALTH_PORT: String(healthPort),

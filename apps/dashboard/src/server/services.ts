@@ -1,5 +1,5 @@
 import "server-only";
-import { createDb, type Db } from "@hookloop/db/client";
+import { PrivilegedRoleError, checkServiceRole, createDb, type Db } from "@hookloop/db/client";
 import { connectProducer, openQueue, type TypedQueue } from "@hookloop/queue";
 import { SecretBox, parseKeyring } from "@hookloop/secrets";
 import { env } from "../env";
@@ -14,11 +14,38 @@ export function services(): Services {
     const settings = env();
     const redis = connectProducer(settings.REDIS_URL);
     holder.hookloopServices = {
-      db: createDb({ connectionString: settings.DATABASE_URL, role: settings.DATABASE_ROLE, max: 10 }),
+      db: createDb({
+        connectionString: settings.DATABASE_URL,
+        refusePrivilegedRole: settings.NODE_ENV === "production",
+        max: 10,
+      }),
       box: new SecretBox(parseKeyring(settings.ENCRYPTION_KEYS)),
       deliveries: openQueue("deliveries", { connection: redis, prefix: settings.REDIS_PREFIX }),
       messages: openQueue("messages", { connection: redis, prefix: settings.REDIS_PREFIX }),
     };
   }
   return holder.hookloopServices;
+}
+
+/**
+ * At server start (instrumentation.ts): a database login that could step outside row-level
+ * security stops the dashboard in production, before it serves a page, and is warned of otherwise.
+ */
+export async function checkDatabaseRole(): Promise<void> {
+  const settings = env();
+  // A client of its own: instrumentation is bundled apart from the pages, so it shares no module state with them.
+  const db = createDb({
+    connectionString: settings.DATABASE_URL,
+    refusePrivilegedRole: settings.NODE_ENV === "production",
+    max: 1,
+  });
+  try {
+    await checkServiceRole(db, (message) => console.warn(`[hookloop] ${message}`));
+  } catch (error) {
+    if (!(error instanceof PrivilegedRoleError)) throw error;
+    console.error(`[hookloop] ${error.message}`);
+    process.exit(1);
+  } finally {
+    await db.$disconnect();
+  }
 }

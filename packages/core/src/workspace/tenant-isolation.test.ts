@@ -164,7 +164,7 @@ const test = baseTest
   )
   /** A connection as hookloop_app, the way the services make theirs. */
   .extend("asApp", { scope: "file" }, ({ environment }) => async <T>(work: (client: TestSqlConnection) => Promise<T>) => {
-    const client = await connectTestDatabase(environment.databaseUrl, { role: "hookloop_app" });
+    const client = await connectTestDatabase(environment.serviceDatabaseUrl);
     try {
       return await work(client);
     } finally {
@@ -178,7 +178,7 @@ const test = baseTest
     return owner;
   })
   .extend("appSql", { scope: "file" }, async ({ environment }, { onCleanup }) => {
-    const app = await connectTestDatabase(environment.databaseUrl, { role: "hookloop_app" });
+    const app = await connectTestDatabase(environment.serviceDatabaseUrl);
     onCleanup(() => app.end());
     return app;
   });
