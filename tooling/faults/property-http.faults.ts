@@ -207,6 +207,30 @@ const lengthHeaders = (body: Uint8Array) =>
     headerText.map((value): Array<[string, string]> => [["content-length", value]]),
   );
 
+/**
+ * Real events with what Postgres' jsonb cannot store (a lone surrogate escape, nesting 20,000
+ * deep, a NUL escape, a number past numeric): signed, they must be refused as 400, not a 503
+ * Stripe would retry for days.
+ */
+const unstorableEvents = () =>
+  fc
+    .tuple(
+      fc.constantFrom(
+        `"note":"\\ud800"`,
+        `"note":"x\\udfff"`,
+        `"note":"\\uD83D\\u0041"`,
+        `"deep":${"[".repeat(20_000)}${"]".repeat(20_000)}`,
+        `"deep":${'{"a":'.repeat(20_000)}1${"}".repeat(20_000)}`,
+        `"note":"\\u0000"`,
+        `"big":1e200000`,
+      ),
+      fc.constantFrom("start", "end"),
+    )
+    .map(([extra, where]) => {
+      const text = JSON.stringify(realEvent());
+      return utf8(where === "end" ? text.replace(/}$/, `,${extra}}`) : `{${extra},${text.slice(1)}`);
+    });
+
 const randomBodies = fc.oneof(
   fc.uint8Array({ maxLength: 2_048 }),
   fc.json().map(utf8),
@@ -215,17 +239,26 @@ const randomBodies = fc.oneof(
 );
 
 const randomRequests = () =>
-  randomBodies.chain((body) =>
-    fc.record({
-      method: methods,
-      path: endpointPaths(),
-      body: fc.constant(body),
-      signature: signatureHeaders(body),
-      contentType: contentTypes,
-      length: lengthHeaders(body),
-      extra: fc.array(fc.tuple(fc.stringMatching(/^[a-z][a-z0-9-]{0,20}$/), headerText), { maxLength: 4 }),
-    }),
-  );
+  fc
+    .oneof(
+      randomBodies.map((body) => ({ body, signature: signatureHeaders(body) })),
+      // These also with the endpoint's own, current signature: nothing else may be recorded either.
+      unstorableEvents().map((body) => ({
+        body,
+        signature: fc.oneof(fc.constant(signBytes(body, secret)), signatureHeaders(body)),
+      })),
+    )
+    .chain(({ body, signature }) =>
+      fc.record({
+        method: methods,
+        path: endpointPaths(),
+        body: fc.constant(body),
+        signature,
+        contentType: contentTypes,
+        length: lengthHeaders(body),
+        extra: fc.array(fc.tuple(fc.stringMatching(/^[a-z][a-z0-9-]{0,20}$/), headerText), { maxLength: 4 }),
+      }),
+    );
 
 /** One realistic event, changed in one place so it is no longer a Stripe event. */
 const notStripeEvents = fc.oneof(
@@ -328,6 +361,23 @@ const nearMisses = (): fc.Arbitrary<NearMiss> =>
         signature: signBytes(body, secret),
       };
     }),
+    // Signed with the right secret, a Stripe event, but not one Postgres can store.
+    unstorableEvents().map((body) => ({
+      label: "signed, Postgres cannot store it",
+      path: `/webhooks/stripe/${endpointId}`,
+      body,
+      signature: signBytes(body, secret),
+    })),
+    // A real event signed correctly, but dated more than 300 s ahead: replayable until then if accepted.
+    fc.integer({ min: 301, max: 10 * 365 * 86_400 }).map((ahead) => {
+      const body = utf8(JSON.stringify(realEvent()));
+      return {
+        label: "signed, dated ahead",
+        path: `/webhooks/stripe/${endpointId}`,
+        body,
+        signature: signBytes(body, secret, Math.floor(Date.now() / 1000) + ahead),
+      };
+    }),
     // A real event signed correctly, for the endpoint that has no secret, or by another tenant's secret.
     fc.constantFrom("no secret", "other tenant").map((label) => {
       const body = utf8(JSON.stringify(realEvent()));
@@ -392,10 +442,14 @@ describe("the webhook URL, fed what is not a verified Stripe event", () => {
   });
 
   // Signed by the endpoint's own secret and shaped like a Stripe event, but Postgres could not take
-  // it (jsonb refuses the NUL escape, a timestamp a `created` past year 9999): refused as 400
-  // invalid_event, not a 503 Stripe would retry for days.
+  // it (jsonb refuses the NUL escape, a lone surrogate escape, nesting past its stack, a number past
+  // numeric; a timestamp a `created` past year 9999): refused as 400 invalid_event, not a 503
+  // Stripe would retry for days.
   test.each([
     ["a NUL character in a string", JSON.stringify({ ...realEvent(), request: { id: "req_\u0000" } })],
+    ["a lone \\ud800 in a string", JSON.stringify({ ...realEvent(), request: { id: "req_\ud800" } })],
+    ["nesting 20,000 deep", JSON.stringify(realEvent()).replace(/}$/, `,"deep":${"[".repeat(20_000)}${"]".repeat(20_000)}}`)],
+    ["a number numeric cannot hold", JSON.stringify(realEvent()).replace(/}$/, `,"big":1e200000}`)],
     ["a `created` past what a timestamp holds", JSON.stringify({ ...realEvent(), created: 10_000_000_000_000 })],
   ])("a signed event with %s is refused as 400 invalid_event", async (_label, text) => {
     const body = utf8(text);

@@ -42,9 +42,10 @@ export function createDeliveryReceiver(db: Db, options: DeliveryReceiverOptions)
     if (!endpoint) return { kind: "endpoint_not_found" };
 
     let signature = verifyStripeSignature({ rawBody, header: signatureHeader, secrets: endpoint.secrets });
-    if (!signature.ok && signature.problem !== "missing_signature" && signature.problem !== "malformed_signature") {
+    if (!signature.ok && signature.problem === "no_matching_signature") {
       // The secret may have been pasted or rotated since the cache entry was made (at most one
-      // such read per endpoint every few seconds, however many bad signatures arrive).
+      // such read per endpoint every few seconds, however many bad signatures arrive). A stale
+      // timestamp matched a secret already: a fresh read could not change its answer.
       endpoint = await endpoints.recheck(endpointId);
       if (!endpoint) return { kind: "endpoint_not_found" };
       signature = verifyStripeSignature({ rawBody, header: signatureHeader, secrets: endpoint.secrets });
