@@ -48,7 +48,7 @@ const environmentReaders = [
   // The test kit is the tests' env.ts: which database server and Redis a test run uses.
   "packages/testing/src/**",
   "packages/db/src/testing.ts",
-  // Commands that run before any app: `npm start`/`npm test` bootstrap .env; db:migrate takes DATABASE_URL.
+  // Commands that run before any app: `npm start`/`npm test` bootstrap .env; db:migrate takes MIGRATION_DATABASE_URL.
   "tooling/scripts/**",
   "packages/db/scripts/**",
   // The benchmark runner and the baseline processes it starts with their settings.
