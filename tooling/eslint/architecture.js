@@ -53,6 +53,8 @@ const environmentReaders = [
   "packages/db/scripts/**",
   // The benchmark runner and the baseline processes it starts with their settings.
   "bench/src/**",
+  // The browser tests' runner, and the tests reading the addresses it hands them (the mailbox).
+  "apps/dashboard/e2e/**",
   // Tool configs (Next, Playwright, Vitest), read by their tool before any of our code runs.
   "**/*.config.{js,mjs,ts}",
 ];

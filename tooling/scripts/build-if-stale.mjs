@@ -35,8 +35,8 @@ export const builds = [
   {
     name: "the dashboard",
     workspace: "@hookloop/dashboard",
-    // Copied last by its build, so it is only there, and newer, once the whole build succeeded.
-    output: "apps/dashboard/.next/standalone/apps/dashboard/.next/static",
+    // Written last by its build, so it is only there, and newer, once the whole build succeeded.
+    output: "apps/dashboard/.next/standalone/apps/dashboard/serve.mjs",
     sources: [
       "apps/dashboard/src",
       "apps/dashboard/next.config.ts",

@@ -53,6 +53,8 @@ const ingestPort = new URL(ingestUrl).port || "3100";
 const dashboardPort = new URL(dashboardUrl).port || "3000";
 // On a developer's machine destinations may be local receivers; production refuses them.
 const allowPrivateTargets = process.env.DESTINATIONS_ALLOW_PRIVATE_TARGETS ?? "true";
+// Without an SMTP server, account emails (and the links in them) are written to the dashboard's log.
+const mailToLog = !process.env.SMTP_URL;
 const services = [
   {
     name: "ingest",
@@ -68,14 +70,15 @@ const services = [
   },
   {
     name: "dashboard",
-    // Next's standalone server, the one the dashboard image runs; it binds HOSTNAME:PORT.
-    args: ["apps/dashboard/.next/standalone/apps/dashboard/server.js"],
+    // Next's standalone server behind serve.mjs, as the dashboard image runs it; it binds HOSTNAME:PORT.
+    args: ["apps/dashboard/.next/standalone/apps/dashboard/serve.mjs"],
     env: {
       NODE_ENV: "production",
       NEXT_TELEMETRY_DISABLED: "1",
       PORT: dashboardPort,
       HOSTNAME: "0.0.0.0",
       DESTINATIONS_ALLOW_PRIVATE_TARGETS: allowPrivateTargets,
+      MAIL_TO_LOG: mailToLog ? "true" : "false",
     },
     health: `http://127.0.0.1:${dashboardPort}/sign-in`,
   },
@@ -150,6 +153,10 @@ say(`  worker health                             http://127.0.0.1:3101/readyz`);
 if (allowPrivateTargets === "true")
   say(
     "Destinations may send to private and loopback addresses here (DESTINATIONS_ALLOW_PRIVATE_TARGETS=true), so a local receiver works.",
+  );
+if (mailToLog)
+  say(
+    "Emails (sign-up confirmations, invitations, password resets) are written below, in the dashboard's log, with their links: set SMTP_URL in .env to send them.",
   );
 say("Admin from the terminal:  npm run hookloop -- help");
 say("Ctrl-C stops everything.");

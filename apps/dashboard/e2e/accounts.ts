@@ -1,8 +1,36 @@
-// How a test becomes a signed-in marketer, the way a person would: through the pages.
+// How a test becomes a signed-in marketer, the way a person would: through the pages, and through
+// the emails the dashboard sends (e2e/run.ts runs a real SMTP server and serves what it received
+// at MAILBOX_URL).
 import { expect, type Page } from "@playwright/test";
 
 export const password = "correct horse battery staple";
 
+type ReceivedMail = { to: string[]; subject: string; text: string };
+
+/** Every mail received so far for `email` whose subject matches, oldest first. */
+export async function mailsTo(email: string, subject: RegExp): Promise<ReceivedMail[]> {
+  const response = await fetch(`${process.env.MAILBOX_URL}/messages`);
+  const received = (await response.json()) as ReceivedMail[];
+  return received.filter((mail) => mail.to.includes(email.toLowerCase()) && subject.test(mail.subject));
+}
+
+/** The newest mail to `email` with a matching subject, waiting for it to arrive. */
+export async function mailTo(email: string, subject: RegExp): Promise<ReceivedMail> {
+  let mails: ReceivedMail[] = [];
+  await expect
+    .poll(async () => (mails = await mailsTo(email, subject)).length, { message: `a mail to ${email}` })
+    .toBeGreaterThan(0);
+  return mails.at(-1)!;
+}
+
+/** The link a mail carries (the first one, when it carries several). */
+export function linkIn(mail: ReceivedMail): string {
+  const link = /https?:\/\/\S+/.exec(mail.text)?.[0];
+  if (!link) throw new Error(`no link in "${mail.subject}"`);
+  return link;
+}
+
+/** Signs up, then confirms the address from the email, which signs the new account in. */
 export async function createAccount(page: Page, name: string, email: string) {
   await page.goto("/");
   await expect(page).toHaveURL(/\/sign-up$/);
@@ -10,6 +38,8 @@ export async function createAccount(page: Page, name: string, email: string) {
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page.getByRole("heading", { name: "Check your inbox" })).toBeVisible();
+  await page.goto(linkIn(await mailTo(email, /Confirm your email/)));
   await expect(page).toHaveURL(/\/onboarding$/);
 }
 
@@ -18,4 +48,11 @@ export async function signUp(page: Page, name: string, email: string, workspace:
   await page.getByLabel("Workspace name").fill(workspace);
   await page.getByRole("button", { name: "Create workspace" }).click();
   await expect(page).toHaveURL(/\/endpoints$/);
+}
+
+export async function signIn(page: Page, email: string, secret = password) {
+  await page.goto("/sign-in");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(secret);
+  await page.getByRole("button", { name: "Sign in" }).click();
 }

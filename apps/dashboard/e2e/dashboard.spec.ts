@@ -6,7 +6,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { expect, test, type BrowserContext, type Page } from "@playwright/test";
 import { Webhook } from "standardwebhooks";
-import { createAccount, password, signUp } from "./accounts";
+import { createAccount, linkIn, mailTo, password, signUp } from "./accounts";
 
 const secret = `whsec_${randomBytes(24).toString("hex")}`;
 const shot = (page: Page, name: string) => page.screenshot({ path: `test-results/screenshots/${name}.png`, fullPage: true });
@@ -184,13 +184,19 @@ test("an invited teammate joins the workspace and sees its audience", async ({ p
   const teammate = `tom-${randomBytes(4).toString("hex")}@acme.test`;
   await page.getByLabel("Email", { exact: true }).fill(teammate);
   await page.getByRole("button", { name: "Invite" }).click();
-  await expect(page.getByText(`Invited ${teammate}. They join by signing up with that email.`)).toBeVisible();
+  await expect(page.getByText(`Invited ${teammate} as a member. We emailed them a link to join.`)).toBeVisible();
   await expect(page.getByLabel("Email", { exact: true })).toHaveValue("");
   await shot(page, "settings");
   await page.getByRole("button", { name: "Sign out" }).click();
   await expect(page).toHaveURL(/\/sign-in$/);
 
+  // The invitation's link, opened signed out, says who is invited to what and how to join.
+  const invitation = await mailTo(teammate, /invited you to Acme/);
+  expect(invitation.text).toContain("Olivia Owner invited you to join the workspace Acme on Hookloop as a member.");
+  await page.goto(linkIn(invitation));
+  await expect(page.getByText(`Sign in with ${teammate} to join`)).toBeVisible();
   await createAccount(page, "Tom Teammate", teammate);
+  await page.goto(linkIn(invitation));
   await expect(page.getByText("You are invited to Acme.")).toBeVisible();
   await page.getByRole("button", { name: "Join" }).click();
   await expect(page).toHaveURL(/\/endpoints$/);

@@ -8,10 +8,11 @@ import { fileURLToPath } from "node:url";
 import { Redis } from "ioredis";
 import { createMigratedDatabase, dropDatabase, serviceUrl } from "@hookloop/db/testing";
 import { testRedisUrl } from "@hookloop/testing";
+import { startMailbox } from "@hookloop/testing/mailbox";
 
 const dashboardDir = fileURLToPath(new URL("../", import.meta.url));
 const root = fileURLToPath(new URL("../../../", import.meta.url));
-const dashboardServer = `${dashboardDir}.next/standalone/apps/dashboard/server.js`;
+const dashboardServer = `${dashboardDir}.next/standalone/apps/dashboard/serve.mjs`;
 
 const freePort = () =>
   new Promise<number>((resolve) => {
@@ -36,6 +37,8 @@ async function waitFor(url: string, child: ChildProcess, name: string) {
 
 const database = `hookloop_browser_${randomBytes(4).toString("hex")}`;
 const redisUrl = testRedisUrl();
+// Account emails go to a real SMTP server here; the tests read them over HTTP and follow their links.
+const mailbox = await startMailbox({ http: true });
 const redisPrefix = `hookloop-browser-${randomBytes(4).toString("hex")}`;
 const [ingestPort, workerPort, dashboardPort] = [await freePort(), await freePort(), await freePort()];
 const ingestUrl = `http://127.0.0.1:${ingestPort}`;
@@ -54,6 +57,8 @@ const env: NodeJS.ProcessEnv = {
   NEXT_TELEMETRY_DISABLED: "1",
   // The browser tests' receiver listens on loopback, as on a developer's machine.
   DESTINATIONS_ALLOW_PRIVATE_TARGETS: "true",
+  SMTP_URL: mailbox.smtpUrl,
+  MAILBOX_URL: mailbox.httpUrl,
 };
 
 const children: ChildProcess[] = [];
@@ -84,8 +89,9 @@ try {
   await waitFor(`${ingestUrl}/readyz`, ingest, "ingest");
   await waitFor(`http://127.0.0.1:${workerPort}/readyz`, worker, "worker");
   await waitFor(`${dashboardUrl}/sign-in`, dashboard, "dashboard");
-  status =
-    spawnSync("npx", ["playwright", "test", ...process.argv.slice(2)], { cwd: dashboardDir, env, stdio: "inherit" }).status ?? 1;
+  // Spawned without blocking: this process's mailbox must keep answering the dashboard meanwhile.
+  const playwright = spawn("npx", ["playwright", "test", ...process.argv.slice(2)], { cwd: dashboardDir, env, stdio: "inherit" });
+  status = await new Promise<number>((resolve) => playwright.once("exit", (code) => resolve(code ?? 1)));
 } catch (error) {
   console.error(error);
 } finally {
@@ -93,6 +99,7 @@ try {
   await Promise.all(
     children.map((child) => new Promise((resolve) => (child.exitCode !== null ? resolve(null) : child.once("exit", resolve)))),
   );
+  await mailbox.close();
   await dropDatabase(database).catch(() => undefined);
   const redis = new Redis(redisUrl);
   const keys = await redis.keys(`${redisPrefix}:*`);

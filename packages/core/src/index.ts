@@ -29,6 +29,7 @@ export * from "./contact/get-contact";
 export * from "./trigger-event/list-trigger-event-names";
 export * from "./member/list-memberships";
 export * from "./member/list-members";
+export * from "./invitation/get-invitation";
 export * from "./invitation/list-pending-invitations";
 export * from "./destination/destination-secret";
 export * from "./destination/destination-secrets";

@@ -2,6 +2,7 @@
 import { randomBytes } from "node:crypto";
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
+import { isAPIError } from "better-auth/api";
 import { z } from "zod";
 import { userAction, workspaceAction } from "@/server/action";
 import { auth } from "@/server/auth";
@@ -43,34 +44,56 @@ export const switchWorkspace = workspaceAction.post(
   },
 );
 
-export const acceptInvitation = userAction.post(
+/** Better-auth's refusals of an invitation, in words for the person holding it. */
+function invitationRefusal(error: unknown): string {
+  if (!isAPIError(error)) throw error;
+  const code = (error.body as { code?: string } | undefined)?.code;
+  if (code === "YOU_ARE_NOT_THE_RECIPIENT_OF_THE_INVITATION")
+    return "This invitation is for another email address. Sign in with the address it was sent to.";
+  if (code === "EMAIL_VERIFICATION_REQUIRED_BEFORE_ACCEPTING_OR_REJECTING_INVITATION")
+    return "Confirm your email address first: the link is in the email we sent when you signed up.";
+  if (code === "INVITATION_NOT_FOUND") return "This invitation has expired, was withdrawn or was already used.";
+  return error.message || "Hookloop could not accept the invitation.";
+}
+
+export const acceptInvitationAction = userAction.form(
   { schema: z.object({ invitationId: z.string().min(1) }) },
   async ({ invitationId }) => {
-    await auth().api.acceptInvitation({ body: { invitationId }, headers: await headers() });
+    try {
+      // Makes the workspace joined the active one, too.
+      await auth().api.acceptInvitation({ body: { invitationId }, headers: await headers() });
+    } catch (error) {
+      return { error: invitationRefusal(error) };
+    }
     redirect("/endpoints");
   },
 );
 
 export const inviteMember = workspaceAction.form(
   {
-    roles: { allow: ["owner", "admin"], refusal: "Only the workspace's owner can invite people." },
+    roles: { allow: ["owner", "admin"], refusal: "Only the workspace's owners and admins can invite people." },
     schema: z.object({
       email: z.preprocess(
         (email) => (typeof email === "string" ? email.trim().toLowerCase() : email),
         z.email("Enter the email address of the person to invite."),
       ),
+      role: z.enum(["member", "admin"], { error: "Choose member or admin." }).default("member"),
     }),
   },
-  async ({ email }, { workspace }) => {
+  async ({ email, role }, { workspace }) => {
     try {
       await auth().api.createInvitation({
-        body: { email, role: "member", organizationId: workspace.id },
+        body: { email, role, organizationId: workspace.id, resend: true },
         headers: await headers(),
       });
     } catch (error) {
-      return { error: error instanceof Error ? error.message : "Hookloop could not send the invitation." };
+      if (!isAPIError(error)) throw error;
+      return { error: error.message || "Hookloop could not send the invitation." };
     }
-    return { ok: true, message: `Invited ${email}. They join by signing up with that email.` };
+    return {
+      ok: true,
+      message: `Invited ${email} as ${role === "admin" ? "an admin" : "a member"}. We emailed them a link to join.`,
+    };
   },
 );
 

@@ -1,10 +1,19 @@
 import "server-only";
 import { PrivilegedRoleError, checkServiceRole, createDb, type Db } from "@hookloop/db/client";
+import { createMailer, type Mailer } from "@hookloop/mail";
 import { connectProducer, openQueue, type TypedQueue } from "@hookloop/queue";
 import { SecretBox, parseKeyring } from "@hookloop/secrets";
+import type { Redis } from "ioredis";
 import { env } from "../env";
 
-type Services = { db: Db; box: SecretBox; deliveries: TypedQueue<"deliveries">; messages: TypedQueue<"messages"> };
+type Services = {
+  db: Db;
+  box: SecretBox;
+  redis: Redis;
+  mailer: Mailer;
+  deliveries: TypedQueue<"deliveries">;
+  messages: TypedQueue<"messages">;
+};
 
 const holder = globalThis as typeof globalThis & { hookloopServices?: Services };
 
@@ -20,6 +29,8 @@ export function services(): Services {
         max: 10,
       }),
       box: new SecretBox(parseKeyring(settings.ENCRYPTION_KEYS)),
+      redis,
+      mailer: createMailer({ smtpUrl: settings.SMTP_URL, from: settings.MAIL_FROM, log: (line) => console.info(line) }),
       deliveries: openQueue("deliveries", { connection: redis, prefix: settings.REDIS_PREFIX }),
       messages: openQueue("messages", { connection: redis, prefix: settings.REDIS_PREFIX }),
     };

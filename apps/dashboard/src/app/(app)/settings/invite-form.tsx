@@ -18,6 +18,13 @@ export function InviteForm({ action }: { action: FormAction }) {
         aria-invalid={Boolean(error)}
         aria-describedby="invite-message"
       />
+      <div className="field">
+        <label htmlFor="invite-role">Role</label>
+        <select id="invite-role" name="role" defaultValue="member">
+          <option value="member">Member: sees everything, replays deliveries</option>
+          <option value="admin">Admin: also changes endpoints, secrets, destinations and members</option>
+        </select>
+      </div>
       <FormMessage id="invite-message" error={error} success={state.ok ? state.message : undefined} />
       <SubmitButton pending={pending} pendingLabel="Inviting…">
         Invite
