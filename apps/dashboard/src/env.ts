@@ -16,7 +16,10 @@ const dashboardEnvSchema = databaseEnv
     /** Where the dashboard itself reaches ingest (Send test event) when that is not the public URL, as between containers. */
     INGEST_INTERNAL_URL: z.url().optional(),
     /** Where account emails go: `smtp://user:pass@host:587` (or `smtps://…:465`). */
-    SMTP_URL: z.url({ protocol: /^smtps?$/, error: "SMTP_URL must be an smtp:// or smtps:// URL" }).optional(),
+    SMTP_URL: z.preprocess(
+      (value) => (value === "" ? undefined : value),
+      z.url({ protocol: /^smtps?$/, error: "SMTP_URL must be an smtp:// or smtps:// URL" }).optional(),
+    ),
     /** Without SMTP_URL, emails are written to the log instead: what `npm start` sets on a developer's machine. */
     MAIL_TO_LOG: z
       .enum(["true", "false", "1", "0"], { error: "MAIL_TO_LOG must be true or false" })

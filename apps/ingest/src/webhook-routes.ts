@@ -33,8 +33,8 @@ export const webhookRoutes: FastifyPluginAsync<{
       .code(429)
       .header("retry-after", String(retryAfterSeconds))
       .send({ error: "too_many_requests", message: "Too many requests for unknown endpoints from this address; slow down." });
-  const answerMiss = (address: string, reply: FastifyReply) => {
-    probes.countMiss(address);
+  const answerMiss = async (address: string, reply: FastifyReply) => {
+    await probes.countMiss(address);
     return reply.code(404).send(notFound);
   };
 
@@ -46,7 +46,7 @@ export const webhookRoutes: FastifyPluginAsync<{
     const { endpointId } = request.params;
     const known = knowsEndpoint(endpointId);
     // Checked before the lookup, so an address over its limit costs no database work.
-    const retryAfter = known ? 0 : probes.retryAfterSeconds(request.ip);
+    const retryAfter = known ? 0 : await probes.retryAfterSeconds(request.ip);
     if (retryAfter) return limited(reply, retryAfter);
     if (!endpointIdPattern.test(endpointId)) return answerMiss(request.ip, reply);
     const rawBody = typeof request.body === "string" ? request.body : "";
