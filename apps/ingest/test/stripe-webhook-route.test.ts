@@ -12,7 +12,7 @@ import {
   withWorkspace,
 } from "@hookloop/core";
 import { openQueue } from "@hookloop/queue";
-import { newTestSigningSecret, signedStripeRequest, stripeEvent } from "@hookloop/testing";
+import { countingQueries, newTestSigningSecret, signedStripeRequest, stripeEvent } from "@hookloop/testing";
 import { buildIngestApp } from "../src/app";
 import { startIngestHarness, test as ingestTest } from "./ingest-harness";
 
@@ -275,17 +275,7 @@ describe("probing costs no database work once limited", () => {
   }) => {
     // Ingest's own wiring (server.ts), with an endpoint cache reading through a client that
     // counts its reads: the cache's only query is its endpoint read.
-    const reads = { count: 0 };
-    const counting = new Proxy(appDb, {
-      get(target, property) {
-        const value: unknown = Reflect.get(target, property, target);
-        if (property !== "$queryRaw" || typeof value !== "function") return value;
-        return (...args: unknown[]) => {
-          reads.count++;
-          return Reflect.apply(value, target, args) as unknown;
-        };
-      },
-    });
+    const { client: counting, reads } = countingQueries(appDb);
     const endpoints = createEndpointCache(counting, { box });
     const app = buildIngestApp({
       receiveDelivery: createDeliveryReceiver(appDb, { endpoints, queue }),

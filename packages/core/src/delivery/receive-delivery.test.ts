@@ -3,7 +3,7 @@
 import { describe, expect } from "vitest";
 import type { Db } from "@hookloop/db/client";
 import type { SecretBox } from "@hookloop/secrets";
-import { newTestSigningSecret, stripeEvent } from "@hookloop/testing";
+import { countingQueries, newTestSigningSecret, stripeEvent } from "@hookloop/testing";
 import { test as baseTest } from "@hookloop/testing/fixtures";
 import { createEndpoint } from "../endpoint/create-endpoint";
 import { setEndpointSecret } from "../endpoint/set-endpoint-secret";
@@ -32,17 +32,7 @@ const test = baseTest
    * cache's only query is its endpoint read), with a 2 s recheck interval.
    */
   .extend("countingReceiver", ({ appDb, box, queue }) => () => {
-    const reads = { count: 0 };
-    const counting = new Proxy(appDb, {
-      get(target, property) {
-        const value: unknown = Reflect.get(target, property, target);
-        if (property !== "$queryRaw" || typeof value !== "function") return value;
-        return (...args: unknown[]) => {
-          reads.count++;
-          return Reflect.apply(value, target, args) as unknown;
-        };
-      },
-    });
+    const { client: counting, reads } = countingQueries(appDb);
     const endpoints = createEndpointCache(counting, { box, recheckIntervalMs: 2_000 });
     return { reads, receive: createDeliveryReceiver(appDb, { endpoints, queue }) };
   });
