@@ -11,6 +11,9 @@ import { createIngestServer } from "../src/server";
 import { test as ingestTest } from "./ingest-harness";
 
 const timeouts: IngestTimeouts = { headersMs: 500, requestMs: 1_000, idleMs: 800, keepAliveMs: 600, checkEveryMs: 100 };
+// What a busy CI machine may add to a timeout: the point is "cut off", where a slow client used to
+// hold its connection for minutes.
+const slackMs = 2_000;
 
 const test = ingestTest.extend("port", { scope: "file" }, async ({ ingest, environment }, { onCleanup }) => {
   void ingest; // the file's endpoint and secret, on the same database
@@ -50,7 +53,7 @@ describe("a client that never finishes its request is cut off", () => {
     connection.socket.write(`POST /webhooks/stripe/${ingest.endpointId} HTTP/1.1\r\nhost: 127.0.0.1\r\nx-slow: `);
     trickle(connection.socket, 100);
     const after = await connection.closed;
-    expect(after).toBeLessThan(timeouts.headersMs + 700);
+    expect(after).toBeLessThan(timeouts.headersMs + slackMs);
     expect(status(connection.received())).toMatch(/^(408|no answer)$/);
   });
 
@@ -62,7 +65,7 @@ describe("a client that never finishes its request is cut off", () => {
     );
     trickle(connection.socket, 100);
     const after = await connection.closed;
-    expect(after).toBeLessThan(timeouts.requestMs + 700);
+    expect(after).toBeLessThan(timeouts.requestMs + slackMs);
     expect(status(connection.received())).toMatch(/^(408|no answer)$/);
   });
 
@@ -71,19 +74,19 @@ describe("a client that never finishes its request is cut off", () => {
     connection.socket.write(
       `POST /webhooks/stripe/${ingest.endpointId} HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-length: 5000\r\n\r\n{"id":"evt_`,
     );
-    expect(await connection.closed).toBeLessThan(timeouts.requestMs + 700);
+    expect(await connection.closed).toBeLessThan(timeouts.requestMs + slackMs);
   });
 
   test("a connection that sends nothing at all: closed once the headers timeout passes", async ({ port }) => {
     const connection = await open(port);
-    expect(await connection.closed).toBeLessThan(timeouts.headersMs + 700);
+    expect(await connection.closed).toBeLessThan(timeouts.headersMs + slackMs);
   });
 
   test("an idle keep-alive connection after its answer: closed once the keep-alive timeout passes", async ({ port }) => {
     const connection = await open(port);
     connection.socket.write("GET /healthz HTTP/1.1\r\nhost: 127.0.0.1\r\n\r\n");
     // Node gives an idle keep-alive socket one more second than keepAliveTimeout.
-    expect(await connection.closed).toBeLessThan(timeouts.keepAliveMs + 1_000 + 700);
+    expect(await connection.closed).toBeLessThan(timeouts.keepAliveMs + 1_000 + slackMs);
     expect(status(connection.received())).toBe("200");
   });
 });
