@@ -16,3 +16,17 @@ export class InvalidInputError extends Error {
     super(message);
   }
 }
+
+/**
+ * A rotation that would drop, at once, the secret the last rotation replaced while it is still in
+ * its grace; it runs only when the caller confirms dropping that very secret (`acceptedUntil`).
+ */
+export class SecretInGraceError extends Error {
+  override name = "SecretInGraceError";
+  constructor(
+    readonly last4: string,
+    readonly acceptedUntil: Date,
+  ) {
+    super(`the secret ending in ${last4} is in use until ${acceptedUntil.toISOString()}`);
+  }
+}

@@ -12,3 +12,5 @@ export * from "./destination-message";
 export * from "./destination-url";
 export * from "./return-path";
 export * from "./csv-cell";
+export * from "./secret-rotation";
+export * from "./workspace-roles";

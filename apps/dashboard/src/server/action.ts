@@ -6,12 +6,22 @@ import "server-only";
 import { notFound } from "next/navigation";
 import { z } from "zod";
 import { EndpointSettingsError, InvalidInputError, NotFoundError } from "@hookloop/core";
+import { managerRoles, type WorkspaceRole } from "@hookloop/domain";
 import type { FormAction, FormState } from "@/components/form-state";
 import { requireUser, requireWorkspace } from "./session";
 
 export type UserContext = { user: Awaited<ReturnType<typeof requireUser>>["user"] };
 export type WorkspaceContext = Awaited<ReturnType<typeof requireWorkspace>>;
-export type Role = "owner" | "admin" | "member";
+export type Role = WorkspaceRole;
+
+/**
+ * The roles that change a workspace's configuration (endpoints, secrets, destinations, API keys,
+ * members), with a refusal naming them: "Only the workspace's owners and admins can change endpoints."
+ */
+export const ownersAndAdmins = (change: string) => ({
+  allow: managerRoles,
+  refusal: `Only the workspace's owners and admins can ${change}.`,
+});
 
 type ActionDefinition<Schema extends z.ZodType> = {
   schema: Schema;
@@ -36,6 +46,17 @@ export function recordId<Id extends z.ZodType<string>>(entity: string, schema: I
     return z.NEVER;
   });
 }
+
+/**
+ * The `confirm` a rotation's form re-posts once the user agreed to drop a secret still in its
+ * grace: when that secret would have stopped (RotationState's `confirm.until`). Absent, or not a
+ * time, is no confirmation.
+ */
+export const confirmedDrop = z.iso
+  .datetime()
+  .transform((value) => new Date(value))
+  .optional()
+  .catch(undefined);
 
 /** The entity a failed parse could not find, when an id was what failed. */
 function missingRecord(error: z.ZodError): NotFoundError | undefined {

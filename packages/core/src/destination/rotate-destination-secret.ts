@@ -1,16 +1,23 @@
+import { SECRET_ROTATION_GRACE_MS, graceEndsAt, rotationDropsSecretInGrace } from "@hookloop/domain";
 import type { SecretBox } from "@hookloop/secrets";
-import { NotFoundError } from "../errors";
+import { NotFoundError, SecretInGraceError } from "../errors";
 import type { WorkspaceTx } from "../workspace/with-workspace";
 import { newDestinationSecret } from "./destination-secret";
 import { destinationSecretAssociatedData } from "./destination-secrets";
 
 /** How long the secret a rotation replaces keeps signing alongside the new one. */
-export const destinationSecretOverlapMs = 24 * 60 * 60 * 1000;
+export const destinationSecretOverlapMs = SECRET_ROTATION_GRACE_MS;
 
 export type RotateDestinationSecretOptions = {
   workspaceId: string;
   destinationId: string;
   box: SecretBox;
+  /**
+   * When the secret the last rotation replaced stops signing, as the caller was told: the
+   * confirmation that this rotation may drop it now. Without it, or for another one, a secret still
+   * signing is refused with SecretInGraceError.
+   */
+  dropSecretSigningUntil?: Date;
   now?: Date;
 };
 
@@ -18,20 +25,26 @@ export type RotateDestinationSecretOptions = {
  * Gives the destination a new signing secret; the one it replaces keeps signing alongside for 24
  * hours, so a receiver still holding it keeps verifying while it is updated. One secret rotates
  * out at a time: a second rotation within those 24 hours keeps the secret it replaces (the one a
- * receiver most likely holds by then) for a fresh 24 hours and drops the older one at once.
- * `droppedSecretExpiresAt` says when that older one would have stopped, so the page can say so.
+ * receiver most likely holds by then) for a fresh 24 hours and drops the older one at once, which
+ * it does only when `dropSecretSigningUntil` confirms it. `droppedSecretExpiresAt` says when that
+ * older one would have stopped, so the page can say so.
  */
 export async function rotateDestinationSecret(tx: WorkspaceTx, options: RotateDestinationSecretOptions) {
   const { workspaceId, destinationId, box } = options;
   const now = options.now ?? new Date();
   const row = await tx.destination.findFirst({
     where: { id: destinationId, workspaceId },
-    select: { id: true, secretCiphertext: true, previousSecretExpiresAt: true },
+    select: { id: true, secretCiphertext: true, previousSecretCiphertext: true, previousSecretExpiresAt: true },
   });
   if (!row) throw new NotFoundError("destination");
   const aad = destinationSecretAssociatedData(workspaceId, destinationId);
+  const { previousSecretCiphertext: replaced, previousSecretExpiresAt: signingUntil } = row;
+  const dropping = replaced && signingUntil && rotationDropsSecretInGrace(signingUntil, now) ? { replaced, signingUntil } : null;
+  if (dropping && options.dropSecretSigningUntil?.getTime() !== dropping.signingUntil.getTime()) {
+    throw new SecretInGraceError(box.decrypt(dropping.replaced, aad).slice(-4), dropping.signingUntil);
+  }
   const secret = newDestinationSecret();
-  const previousSecretExpiresAt = new Date(now.getTime() + destinationSecretOverlapMs);
+  const previousSecretExpiresAt = graceEndsAt(now);
   await tx.destination.update({
     where: { id: row.id },
     data: {
@@ -41,6 +54,5 @@ export async function rotateDestinationSecret(tx: WorkspaceTx, options: RotateDe
       previousSecretExpiresAt,
     },
   });
-  const dropped = row.previousSecretExpiresAt && row.previousSecretExpiresAt > now ? row.previousSecretExpiresAt : null;
-  return { secret, previousSecretExpiresAt, droppedSecretExpiresAt: dropped };
+  return { secret, previousSecretExpiresAt, droppedSecretExpiresAt: dropping?.signingUntil ?? null };
 }

@@ -4,7 +4,7 @@
 import { describe, expect } from "vitest";
 import { newTestSigningSecret } from "@hookloop/testing";
 import { test } from "@hookloop/testing/fixtures";
-import { InvalidInputError } from "../errors";
+import { InvalidInputError, SecretInGraceError } from "../errors";
 import { activeSigningSecrets } from "./endpoint-secrets";
 import { getEndpoint } from "./get-endpoint";
 import { setEndpointSecret } from "./set-endpoint-secret";
@@ -33,6 +33,54 @@ describe("the signing secret", () => {
     const row = await stored();
     expect(activeSigningSecrets(row, box, new Date("2026-11-24T09:59:59Z"))).toEqual([second, first]);
     expect(activeSigningSecrets(row, box, new Date("2026-11-24T10:00:01Z"))).toEqual([second]);
+  });
+
+  test("a second rotation within the 24 hours drops the first one's secret only once that is confirmed", async ({
+    newEndpoint,
+    box,
+  }) => {
+    const { workspaceId, endpointId, inWorkspace, stored } = await newEndpoint();
+    const [stripes, mistaken, third] = [newTestSigningSecret(), newTestSigningSecret(), newTestSigningSecret()];
+    const now = new Date("2026-11-23T10:00:00Z");
+    await inWorkspace((tx) => setEndpointSecret(tx, { box, workspaceId, endpointId, secret: stripes, now }));
+    await inWorkspace((tx) => setEndpointSecret(tx, { box, workspaceId, endpointId, secret: mistaken, now }));
+    const before = await stored();
+
+    const later = new Date("2026-11-23T12:00:00Z");
+    const unconfirmed = inWorkspace((tx) => setEndpointSecret(tx, { box, workspaceId, endpointId, secret: third, now: later }));
+    await expect(unconfirmed).rejects.toThrow(SecretInGraceError);
+    await expect(unconfirmed).rejects.toMatchObject({
+      last4: stripes.slice(-4),
+      acceptedUntil: new Date("2026-11-24T10:00:00Z"),
+    });
+    expect(await stored()).toEqual(before);
+    expect(activeSigningSecrets(await stored(), box, later)).toEqual([mistaken, stripes]);
+
+    await inWorkspace((tx) =>
+      setEndpointSecret(tx, {
+        box,
+        workspaceId,
+        endpointId,
+        secret: third,
+        now: later,
+        dropSecretAcceptedUntil: new Date("2026-11-24T10:00:00Z"),
+      }),
+    );
+    expect(activeSigningSecrets(await stored(), box, later)).toEqual([third, mistaken]);
+  });
+
+  test("a rotation after the 24 hours asks nothing", async ({ newEndpoint, box }) => {
+    const { workspaceId, endpointId, inWorkspace, stored } = await newEndpoint();
+    const [first, second, third] = [newTestSigningSecret(), newTestSigningSecret(), newTestSigningSecret()];
+    await inWorkspace((tx) =>
+      setEndpointSecret(tx, { box, workspaceId, endpointId, secret: first, now: new Date("2026-11-23T10:00:00Z") }),
+    );
+    await inWorkspace((tx) =>
+      setEndpointSecret(tx, { box, workspaceId, endpointId, secret: second, now: new Date("2026-11-23T10:00:00Z") }),
+    );
+    const later = new Date("2026-11-24T10:00:01Z");
+    await inWorkspace((tx) => setEndpointSecret(tx, { box, workspaceId, endpointId, secret: third, now: later }));
+    expect(activeSigningSecrets(await stored(), box, later)).toEqual([third, second]);
   });
 
   test("a ciphertext copied onto another endpoint does not decrypt there", async ({ newEndpoint, box }) => {

@@ -1,11 +1,10 @@
-import { signingSecretSchema } from "@hookloop/domain";
+import { SECRET_ROTATION_GRACE_MS, graceEndsAt, rotationDropsSecretInGrace, signingSecretSchema } from "@hookloop/domain";
 import type { SecretBox } from "@hookloop/secrets";
-import { InvalidInputError, NotFoundError } from "../errors";
+import { InvalidInputError, NotFoundError, SecretInGraceError } from "../errors";
 import type { WorkspaceTx } from "../workspace/with-workspace";
 import { secretAssociatedData } from "./endpoint-secrets";
 
-/** How long the secret replaced by a rotation keeps verifying, so in-flight retries still pass. */
-export const SECRET_ROTATION_GRACE_MS = 24 * 60 * 60 * 1000;
+export { SECRET_ROTATION_GRACE_MS };
 
 export type SetEndpointSecretOptions = {
   workspaceId: string;
@@ -13,10 +12,20 @@ export type SetEndpointSecretOptions = {
   box: SecretBox;
   endpointId: string;
   secret: string;
+  /**
+   * When the secret the last rotation replaced stops being accepted, as the caller was told: the
+   * confirmation that this rotation may drop it now. Without it, or for another one, a secret still
+   * in its grace is refused with SecretInGraceError.
+   */
+  dropSecretAcceptedUntil?: Date;
   now?: Date;
 };
 
-/** Stores a pasted signing secret, encrypted; the one it replaces stays valid for 24 hours. */
+/**
+ * Stores a pasted signing secret, encrypted; the one it replaces stays valid for 24 hours. Only one
+ * replaced secret is kept, so a second rotation inside those 24 hours drops the first one's (often
+ * the secret Stripe still signs with): it needs `dropSecretAcceptedUntil` to say so.
+ */
 export async function setEndpointSecret(tx: WorkspaceTx, options: SetEndpointSecretOptions) {
   const { box } = options;
   const parsed = signingSecretSchema.safeParse(options.secret);
@@ -25,17 +34,27 @@ export async function setEndpointSecret(tx: WorkspaceTx, options: SetEndpointSec
   const now = options.now ?? new Date();
   const endpoint = await tx.endpoint.findFirst({
     where: { id: options.endpointId, workspaceId: options.workspaceId },
-    select: { secretCiphertext: true },
+    select: { secretCiphertext: true, previousSecretCiphertext: true, previousSecretExpiresAt: true },
   });
   if (!endpoint) throw new NotFoundError("endpoint");
+  const aad = secretAssociatedData(options.workspaceId, options.endpointId);
+  const { previousSecretCiphertext: replaced, previousSecretExpiresAt: acceptedUntil } = endpoint;
+  if (
+    replaced &&
+    acceptedUntil &&
+    rotationDropsSecretInGrace(acceptedUntil, now) &&
+    options.dropSecretAcceptedUntil?.getTime() !== acceptedUntil.getTime()
+  ) {
+    throw new SecretInGraceError(box.decrypt(replaced, aad).slice(-4), acceptedUntil);
+  }
   const rotatingOut = endpoint.secretCiphertext;
   return tx.endpoint.update({
     where: { id: options.endpointId },
     data: {
-      secretCiphertext: box.encrypt(secret, secretAssociatedData(options.workspaceId, options.endpointId)),
+      secretCiphertext: box.encrypt(secret, aad),
       secretLast4: secret.slice(-4),
       previousSecretCiphertext: rotatingOut,
-      previousSecretExpiresAt: rotatingOut ? new Date(now.getTime() + SECRET_ROTATION_GRACE_MS) : null,
+      previousSecretExpiresAt: rotatingOut ? graceEndsAt(now) : null,
     },
     select: { id: true, secretLast4: true, previousSecretExpiresAt: true },
   });

@@ -7,6 +7,6 @@ export async function listMembers(tx: WorkspaceTx, options: ListMembersOptions) 
   return tx.member.findMany({
     where: { workspaceId: options.workspaceId },
     orderBy: { createdAt: "asc" },
-    select: { id: true, role: true, user: { select: { name: true, email: true } } },
+    select: { id: true, userId: true, role: true, user: { select: { name: true, email: true } } },
   });
 }

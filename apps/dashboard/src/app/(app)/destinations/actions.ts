@@ -4,6 +4,7 @@ import { redirect } from "next/navigation";
 import { z } from "zod";
 import {
   InvalidInputError,
+  SecretInGraceError,
   createDestination,
   queueMessages,
   retryFailedMessages,
@@ -15,9 +16,10 @@ import {
 } from "@hookloop/core";
 import { returnPath } from "@hookloop/domain";
 import type { FormAction, FormState } from "@/components/form-state";
+import type { RotationState } from "@/components/rotation-confirmation";
 import { timestamp } from "@/components/tables";
 import { env } from "@/env";
-import { recordId, workspaceAction } from "@/server/action";
+import { confirmedDrop, ownersAndAdmins, recordId, workspaceAction } from "@/server/action";
 import { services } from "@/server/services";
 
 const destinationId = recordId("destination", z.string().regex(/^dst_[A-Za-z0-9_-]{16,64}$/));
@@ -56,8 +58,11 @@ function settingsInput(form: FormData) {
 
 const rules = () => ({ allowPrivateTargets: env().DESTINATIONS_ALLOW_PRIVATE_TARGETS });
 
+// Owners and admins change destinations; members may send test messages and retry messages, which
+// change no configuration (a retry sends what is already in the log, to the URL already set).
+
 export const createDestinationAction = workspaceAction.form(
-  { schema: settingsSchema, input: settingsInput },
+  { roles: ownersAndAdmins("create destinations"), schema: settingsSchema, input: settingsInput },
   async (settings, { workspace, inWorkspace }) => {
     const created = await inWorkspace((tx) =>
       createDestination(tx, { box: services().box, workspaceId: workspace.id, ...settings, ...rules() }),
@@ -68,7 +73,11 @@ export const createDestinationAction = workspaceAction.form(
 );
 
 export const updateDestinationAction = workspaceAction.form(
-  { schema: settingsSchema.extend({ destinationId, enabled: z.boolean() }), input: settingsInput },
+  {
+    roles: ownersAndAdmins("change destinations"),
+    schema: settingsSchema.extend({ destinationId, enabled: z.boolean() }),
+    input: settingsInput,
+  },
   async (settings, { workspace, inWorkspace }) => {
     const due = await inWorkspace((tx) => updateDestination(tx, { workspaceId: workspace.id, ...settings, ...rules() }));
     await queueMessages(services().messages, { workspaceId: workspace.id, messageIds: due });
@@ -83,7 +92,10 @@ export const updateDestinationAction = workspaceAction.form(
 );
 
 export const setDestinationPausedAction = workspaceAction.post(
-  { schema: z.object({ destinationId, paused: z.enum(["true", "false"]).transform((value) => value === "true") }) },
+  {
+    roles: ownersAndAdmins("pause or resume destinations"),
+    schema: z.object({ destinationId, paused: z.enum(["true", "false"]).transform((value) => value === "true") }),
+  },
   async ({ destinationId, paused }, { workspace, inWorkspace, user }) => {
     const due = await inWorkspace((tx) =>
       setDestinationPaused(tx, {
@@ -98,12 +110,28 @@ export const setDestinationPausedAction = workspaceAction.post(
   },
 );
 
-export const rotateDestinationSecretAction = workspaceAction.form(
-  { schema: z.object({ destinationId }) },
-  async ({ destinationId }, { workspace, inWorkspace }) => {
-    const rotated = await inWorkspace((tx) =>
-      rotateDestinationSecret(tx, { workspaceId: workspace.id, destinationId, box: services().box }),
-    );
+export const rotateDestinationSecretAction: FormAction<RotationState> = workspaceAction.form(
+  { roles: ownersAndAdmins("rotate destinations' signing secrets"), schema: z.object({ destinationId, confirm: confirmedDrop }) },
+  async ({ destinationId, confirm }, { workspace, inWorkspace }) => {
+    let rotated;
+    try {
+      rotated = await inWorkspace((tx) =>
+        rotateDestinationSecret(tx, {
+          workspaceId: workspace.id,
+          destinationId,
+          box: services().box,
+          dropSecretSigningUntil: confirm,
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof SecretInGraceError)) throw error;
+      return {
+        confirm: {
+          until: error.acceptedUntil.toISOString(),
+          message: `The secret ending in …${error.last4}, still signing messages until ${timestamp(error.acceptedUntil)}, stops at once: a receiver that still verifies with it refuses every message from then on.`,
+        },
+      };
+    }
     revalidatePath(`/destinations/${destinationId}`);
     const dropped = rotated.droppedSecretExpiresAt
       ? ` The secret from before the last rotation stopped signing now, instead of at ${timestamp(rotated.droppedSecretExpiresAt)}.`

@@ -1,14 +1,16 @@
 import Link from "next/link";
 import { listDestinations, listTriggerNames } from "@hookloop/core";
+import { managesWorkspace } from "@hookloop/domain";
 import { timestamp } from "@/components/tables";
 import { env } from "@/env";
+import { ownersAndAdmins } from "@/server/action";
 import { requireWorkspace } from "@/server/session";
 import { createDestinationAction } from "./actions";
 import { DestinationForm } from "./destination-form";
 import { DestinationStatus } from "./destination-status";
 
 export default async function DestinationsPage() {
-  const { workspace, inWorkspace } = await requireWorkspace();
+  const { workspace, role, inWorkspace } = await requireWorkspace();
   const [destinations, triggerNames] = await inWorkspace(
     async (tx) =>
       [
@@ -60,15 +62,19 @@ export default async function DestinationsPage() {
           </table>
         </div>
       )}
-      <section className="panel" aria-labelledby="new-destination">
-        <h2 id="new-destination">New destination</h2>
-        <DestinationForm
-          action={createDestinationAction}
-          triggerNames={triggerNames}
-          allowPrivateTargets={env().DESTINATIONS_ALLOW_PRIVATE_TARGETS}
-          submitLabel="Create destination"
-        />
-      </section>
+      {managesWorkspace(role) ? (
+        <section className="panel" aria-labelledby="new-destination">
+          <h2 id="new-destination">New destination</h2>
+          <DestinationForm
+            action={createDestinationAction}
+            triggerNames={triggerNames}
+            allowPrivateTargets={env().DESTINATIONS_ALLOW_PRIVATE_TARGETS}
+            submitLabel="Create destination"
+          />
+        </section>
+      ) : (
+        <p className="muted">{ownersAndAdmins("create destinations").refusal}</p>
+      )}
     </>
   );
 }

@@ -4,6 +4,7 @@ import { redirect } from "next/navigation";
 import { z } from "zod";
 import {
   InvalidInputError,
+  SecretInGraceError,
   createEndpoint,
   replayDelivery,
   sendTestEvent,
@@ -13,15 +14,21 @@ import {
 } from "@hookloop/core";
 import { returnPath, supportedEventTypes } from "@hookloop/domain";
 import type { FormAction, FormState } from "@/components/form-state";
+import type { RotationState } from "@/components/rotation-confirmation";
+import { timestamp } from "@/components/tables";
 import { env } from "@/env";
-import { recordId, workspaceAction } from "@/server/action";
+import { confirmedDrop, ownersAndAdmins, recordId, workspaceAction } from "@/server/action";
 import { services } from "@/server/services";
 
 const endpointId = recordId("endpoint", z.string().regex(/^ep_[A-Za-z0-9_-]{16,64}$/));
 const deliveryId = recordId("delivery", z.uuid());
 
+// Owners and admins change endpoints; members may replay deliveries and send test events, which
+// change no configuration (a test event is recorded and applied like one from Stripe).
+
 export const createEndpointAction = workspaceAction.form(
   {
+    roles: ownersAndAdmins("create endpoints"),
     schema: z.object({
       name: z
         .string({ error: "Give the endpoint a name." })
@@ -36,12 +43,32 @@ export const createEndpointAction = workspaceAction.form(
   },
 );
 
-export const saveSecretAction = workspaceAction.form(
-  { schema: z.object({ endpointId, secret: z.string().default("") }) },
-  async ({ endpointId, secret }, { workspace, inWorkspace }) => {
-    const saved = await inWorkspace((tx) =>
-      setEndpointSecret(tx, { box: services().box, workspaceId: workspace.id, endpointId, secret }),
-    );
+export const saveSecretAction: FormAction<RotationState> = workspaceAction.form(
+  {
+    roles: ownersAndAdmins("change endpoints' signing secrets"),
+    schema: z.object({ endpointId, secret: z.string().default(""), confirm: confirmedDrop }),
+  },
+  async ({ endpointId, secret, confirm }, { workspace, inWorkspace }) => {
+    let saved;
+    try {
+      saved = await inWorkspace((tx) =>
+        setEndpointSecret(tx, {
+          box: services().box,
+          workspaceId: workspace.id,
+          endpointId,
+          secret,
+          dropSecretAcceptedUntil: confirm,
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof SecretInGraceError)) throw error;
+      return {
+        confirm: {
+          until: error.acceptedUntil.toISOString(),
+          message: `The secret ending in …${error.last4}, still accepted until ${timestamp(error.acceptedUntil)}, stops working at once: events Stripe signs with it are refused from then on.`,
+        },
+      };
+    }
     revalidatePath(`/endpoints/${endpointId}`);
     return {
       ok: true,
@@ -54,6 +81,7 @@ export const saveSecretAction = workspaceAction.form(
 
 export const saveSettingsAction = workspaceAction.form(
   {
+    roles: ownersAndAdmins("change endpoints"),
     schema: z.object({
       endpointId,
       onCustomerDeleted: z.enum(["delete", "unsubscribe"], { error: "Choose delete or unsubscribe." }),
@@ -118,6 +146,7 @@ export const replayDeliveryAction = workspaceAction.post(
 
 export const setEndpointEnabledAction = workspaceAction.post(
   {
+    roles: ownersAndAdmins("pause or resume endpoints"),
     schema: z.object({
       endpointId,
       enabled: z

@@ -1,11 +1,13 @@
 import Link from "next/link";
 import { listEndpoints } from "@hookloop/core";
+import { managesWorkspace } from "@hookloop/domain";
+import { ownersAndAdmins } from "@/server/action";
 import { requireWorkspace } from "@/server/session";
 import { NameForm } from "@/components/name-form";
 import { createEndpointAction } from "./actions";
 
 export default async function EndpointsPage() {
-  const { workspace, inWorkspace } = await requireWorkspace();
+  const { workspace, role, inWorkspace } = await requireWorkspace();
   const endpoints = await inWorkspace((tx) => listEndpoints(tx, { workspaceId: workspace.id }));
   return (
     <>
@@ -51,14 +53,18 @@ export default async function EndpointsPage() {
           </table>
         </div>
       )}
-      <NameForm
-        action={createEndpointAction}
-        heading="New endpoint"
-        id="endpoint-name"
-        label="Name"
-        placeholder="Stripe (live)"
-        submitLabel="Create endpoint"
-      />
+      {managesWorkspace(role) ? (
+        <NameForm
+          action={createEndpointAction}
+          heading="New endpoint"
+          id="endpoint-name"
+          label="Name"
+          placeholder="Stripe (live)"
+          submitLabel="Create endpoint"
+        />
+      ) : (
+        <p className="muted">{ownersAndAdmins("create endpoints").refusal}</p>
+      )}
     </>
   );
 }

@@ -1,30 +1,75 @@
 import { listMembers } from "@hookloop/core";
+import { managesWorkspace, memberChangeRefusal, workspaceRoles } from "@hookloop/domain";
 import { requireWorkspace } from "@/server/session";
 import { CreateWorkspaceForm } from "../../create-workspace-form";
 import { inviteMember } from "../../workspace-actions";
+import { changeRoleAction, leaveWorkspaceAction, removeMemberAction } from "./actions";
 import { InviteForm } from "./invite-form";
+import { LeaveForm, MemberRow } from "./members";
 
 export default async function SettingsPage() {
-  const { workspace, role, inWorkspace } = await requireWorkspace();
+  const { workspace, user, role, inWorkspace } = await requireWorkspace();
   const members = await inWorkspace((tx) => listMembers(tx, { workspaceId: workspace.id }));
+  const self = members.find((member) => member.userId === user.id);
+  const owners = members.filter((member) => member.role === "owner").length;
+  const manages = managesWorkspace(role);
+  // The same rules the actions apply (and better-auth after them): a control is offered only where
+  // it can succeed, and where it cannot the row says why.
+  const refusal = (target: (typeof members)[number], change: Parameters<typeof memberChangeRefusal>[0]["change"]) =>
+    memberChangeRefusal({
+      actor: { memberId: self?.id ?? "", role },
+      target: { memberId: target.id, role: target.role, name: target.user.name },
+      change,
+      owners,
+    });
+  const rolesFor = (target: (typeof members)[number]) =>
+    workspaceRoles.filter((option) => option === target.role || !refusal(target, { kind: "role", role: option }));
   return (
     <>
       <h1>Settings</h1>
       <div className="panel">
         <h2>Members of {workspace.name}</h2>
+        <p className="muted">
+          Owners and admins change endpoints, secrets, destinations and members; members see everything, send tests and replay
+          deliveries. Only an owner makes someone an owner.
+        </p>
         <table>
+          <thead>
+            <tr>
+              <th>Name</th>
+              <th>Email</th>
+              <th>Role</th>
+              {manages && <th>Access</th>}
+            </tr>
+          </thead>
           <tbody>
-            {members.map((member) => (
-              <tr key={member.id}>
-                <td>{member.user.name}</td>
-                <td>{member.user.email}</td>
-                <td>{member.role}</td>
-              </tr>
-            ))}
+            {members.map((member) => {
+              return (
+                <MemberRow
+                  key={member.id}
+                  member={{ id: member.id, name: member.user.name, email: member.user.email, role: member.role }}
+                  manage={
+                    manages
+                      ? {
+                          roles: rolesFor(member),
+                          removeRefusal: refusal(member, { kind: "remove" }),
+                          changeRole: changeRoleAction,
+                          remove: removeMemberAction,
+                        }
+                      : undefined
+                  }
+                />
+              );
+            })}
           </tbody>
         </table>
       </div>
-      {(role === "owner" || role === "admin") && <InviteForm action={inviteMember} />}
+      {manages && <InviteForm action={inviteMember} />}
+      <LeaveForm
+        action={leaveWorkspaceAction}
+        workspace={workspace.name}
+        refusal={self ? refusal(self, { kind: "leave" }) : null}
+      />
       <h2>Another workspace</h2>
       <CreateWorkspaceForm />
     </>

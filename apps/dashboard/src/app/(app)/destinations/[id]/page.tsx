@@ -1,8 +1,10 @@
 import Link from "next/link";
 import { getDestination, listMessages, listTriggerNames } from "@hookloop/core";
+import { managesWorkspace } from "@hookloop/domain";
 import { z } from "zod";
 import { timestamp } from "@/components/tables";
 import { env } from "@/env";
+import { ownersAndAdmins } from "@/server/action";
 import { services } from "@/server/services";
 import { requireWorkspace } from "@/server/session";
 import {
@@ -68,7 +70,9 @@ export default async function DestinationPage({
 }) {
   const { id } = await params;
   const filter = filters.parse(await searchParams);
-  const { workspace, inWorkspace } = await requireWorkspace();
+  const { workspace, role, inWorkspace } = await requireWorkspace();
+  // Members see the destination and may test and retry; the actions refuse them the rest anyway.
+  const readOnly = managesWorkspace(role) ? undefined : ownersAndAdmins("change destinations").refusal;
   const { box } = services();
   const [destination, messages, triggerNames] = await inWorkspace(
     async (tx) =>
@@ -96,7 +100,7 @@ export default async function DestinationPage({
         <h1>
           {destination.name} <DestinationStatus destination={{ ...destination, pausedReason: null }} />
         </h1>
-        {destination.enabled && (
+        {destination.enabled && !readOnly && (
           <form action={setDestinationPausedAction}>
             <input type="hidden" name="destinationId" value={destination.id} />
             <input type="hidden" name="paused" value={String(!destination.pausedAt)} />
@@ -132,6 +136,7 @@ export default async function DestinationPage({
           destinationId={destination.id}
           secret={destination.secret}
           previousSecretExpiresAt={destination.previousSecretExpiresAt ? timestamp(destination.previousSecretExpiresAt) : null}
+          refusal={readOnly}
         />
         <h3>Verify messages in Node</h3>
         <pre data-testid="verification-snippet">{verificationSnippet}</pre>
@@ -181,20 +186,23 @@ export default async function DestinationPage({
 
       <section className="panel" aria-labelledby="settings">
         <h2 id="settings">Settings</h2>
-        <DestinationForm
-          action={updateDestinationAction}
-          values={{
-            id: destination.id,
-            name: destination.name,
-            url: destination.url,
-            triggers: destination.triggers,
-            contactChanges: destination.contactChanges,
-            enabled: destination.enabled,
-          }}
-          triggerNames={triggerNames}
-          allowPrivateTargets={env().DESTINATIONS_ALLOW_PRIVATE_TARGETS}
-          submitLabel="Save destination"
-        />
+        {readOnly && <p className="muted small">{readOnly}</p>}
+        <fieldset className="plain" disabled={Boolean(readOnly)}>
+          <DestinationForm
+            action={updateDestinationAction}
+            values={{
+              id: destination.id,
+              name: destination.name,
+              url: destination.url,
+              triggers: destination.triggers,
+              contactChanges: destination.contactChanges,
+              enabled: destination.enabled,
+            }}
+            triggerNames={triggerNames}
+            allowPrivateTargets={env().DESTINATIONS_ALLOW_PRIVATE_TARGETS}
+            submitLabel="Save destination"
+          />
+        </fieldset>
       </section>
     </>
   );

@@ -1,9 +1,10 @@
 import Link from "next/link";
 import { countDeliveriesByDay, getEndpoint, listDeliveries } from "@hookloop/core";
 import { endpointUrl } from "@hookloop/config";
-import { stripeEventCatalogue, supportedEventTypes } from "@hookloop/domain";
+import { managesWorkspace, stripeEventCatalogue, supportedEventTypes } from "@hookloop/domain";
 import { z } from "zod";
 import { env } from "@/env";
+import { ownersAndAdmins } from "@/server/action";
 import { requireWorkspace } from "@/server/session";
 import { CopyButton } from "@/components/copy-button";
 import { DeliveriesTable } from "@/components/tables";
@@ -33,7 +34,9 @@ export default async function EndpointPage({
 }) {
   const { id } = await params;
   const filter = filters.parse(await searchParams);
-  const { workspace, inWorkspace } = await requireWorkspace();
+  const { workspace, role, inWorkspace } = await requireWorkspace();
+  // Members see the endpoint and may test and replay; the actions refuse them the rest anyway.
+  const readOnly = managesWorkspace(role) ? undefined : ownersAndAdmins("change endpoints").refusal;
   const [endpoint, deliveries, perDay] = await inWorkspace(
     async (tx) =>
       [
@@ -62,13 +65,15 @@ export default async function EndpointPage({
           {endpoint.name}{" "}
           <span className={`badge ${endpoint.enabled ? "processed" : "ignored"}`}>{endpoint.enabled ? "active" : "paused"}</span>
         </h1>
-        <form action={setEndpointEnabledAction}>
-          <input type="hidden" name="endpointId" value={endpoint.id} />
-          <input type="hidden" name="enabled" value={String(!endpoint.enabled)} />
-          <button type="submit" className="secondary">
-            {endpoint.enabled ? "Pause endpoint" : "Resume endpoint"}
-          </button>
-        </form>
+        {!readOnly && (
+          <form action={setEndpointEnabledAction}>
+            <input type="hidden" name="endpointId" value={endpoint.id} />
+            <input type="hidden" name="enabled" value={String(!endpoint.enabled)} />
+            <button type="submit" className="secondary">
+              {endpoint.enabled ? "Pause endpoint" : "Resume endpoint"}
+            </button>
+          </form>
+        )}
       </div>
       {!endpoint.enabled && (
         <p className="notice" role="status">
@@ -102,26 +107,29 @@ export default async function EndpointPage({
 
       <section className="panel" aria-labelledby="secret-heading">
         <h2 id="secret-heading">2. Paste Stripe's signing secret</h2>
-        <SecretForm action={saveSecretAction} endpointId={endpoint.id} last4={endpoint.secretLast4} />
+        <SecretForm action={saveSecretAction} endpointId={endpoint.id} last4={endpoint.secretLast4} refusal={readOnly} />
       </section>
 
       <section className="panel" aria-labelledby="events">
         <h2 id="events">3. Choose events and name their trigger events</h2>
-        <SettingsForm
-          action={saveSettingsAction}
-          endpointId={endpoint.id}
-          events={supportedEventTypes.map((type) => {
-            const setting = endpoint.events.find((event) => event.eventType === type);
-            return {
-              eventType: type,
-              description: stripeEventCatalogue[type].description,
-              enabled: setting?.enabled ?? false,
-              triggerName: setting?.triggerName ?? "",
-            };
-          })}
-          onCustomerDeleted={endpoint.onCustomerDeleted}
-          syncNames={endpoint.syncNames}
-        />
+        {readOnly && <p className="muted small">{readOnly}</p>}
+        <fieldset className="plain" disabled={Boolean(readOnly)}>
+          <SettingsForm
+            action={saveSettingsAction}
+            endpointId={endpoint.id}
+            events={supportedEventTypes.map((type) => {
+              const setting = endpoint.events.find((event) => event.eventType === type);
+              return {
+                eventType: type,
+                description: stripeEventCatalogue[type].description,
+                enabled: setting?.enabled ?? false,
+                triggerName: setting?.triggerName ?? "",
+              };
+            })}
+            onCustomerDeleted={endpoint.onCustomerDeleted}
+            syncNames={endpoint.syncNames}
+          />
+        </fieldset>
       </section>
 
       <section className="panel" aria-labelledby="test">
