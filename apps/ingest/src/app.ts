@@ -1,8 +1,10 @@
 // The ingest HTTP service, built without listening so tests can drive it with `inject`.
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import type { DeliveryReceiver } from "@hookloop/core";
-import { webhookRoutes } from "./webhook-routes";
 import { healthRoutes, type ReadinessCheck } from "./health-routes";
+import { createIngestMetrics, type IngestMetrics } from "./metrics";
+import { metricsRoutes } from "./metrics-routes";
+import { webhookRoutes } from "./webhook-routes";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -48,6 +50,8 @@ export type IngestDeps = {
    * 3 s, so that even a hung Postgres gets Stripe an answer in time.
    */
   answerWithinMs?: number;
+  /** What /metrics reports; a registry of its own by default. */
+  metrics?: IngestMetrics;
 };
 
 export function buildIngestApp(
@@ -86,8 +90,11 @@ export function buildIngestApp(
   });
   app.setNotFoundHandler((_request, reply) => reply.code(404).send({ error: "not_found", message: "Nothing here." }));
 
+  const metrics = deps.metrics ?? createIngestMetrics();
   app.register(healthRoutes, { readiness: deps.readiness });
+  app.register(metricsRoutes, { metrics });
   app.register(webhookRoutes, {
+    metrics,
     receiveDelivery: deps.receiveDelivery,
     knowsEndpoint: deps.knowsEndpoint,
     probeLimitPerMinute: deps.probeLimitPerMinute ?? 30,

@@ -1,5 +1,6 @@
-import type { FastifyPluginAsync, FastifyReply } from "fastify";
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
 import type { DeliveryReceiver } from "@hookloop/core";
+import type { IngestMetrics } from "./metrics";
 import { createProbeLimiter } from "./probe-limiter";
 
 const endpointIdPattern = /^ep_[A-Za-z0-9_-]{16,64}$/;
@@ -26,7 +27,15 @@ export const webhookRoutes: FastifyPluginAsync<{
   knowsEndpoint: (endpointId: string) => boolean;
   probeLimitPerMinute: number;
   answerWithinMs: number;
-}> = async (scope, { receiveDelivery, knowsEndpoint, probeLimitPerMinute, answerWithinMs }) => {
+  metrics: IngestMetrics;
+}> = async (scope, { receiveDelivery, knowsEndpoint, probeLimitPerMinute, answerWithinMs, metrics }) => {
+  // What each request came to, for the metrics; a request that threw has none: "error".
+  const outcomes = new WeakMap<FastifyRequest, string>();
+  scope.addHook("onResponse", async (request, reply) => {
+    const outcome = outcomes.get(request) ?? "error";
+    metrics.webhooks.inc({ outcome, status: String(reply.statusCode) });
+    metrics.answerSeconds.observe({ outcome }, reply.elapsedTime / 1000);
+  });
   const probes = createProbeLimiter({ maxMisses: probeLimitPerMinute, windowMs: 60_000 });
   const limited = (reply: FastifyReply, retryAfterSeconds: number) =>
     reply
@@ -47,14 +56,22 @@ export const webhookRoutes: FastifyPluginAsync<{
     const known = knowsEndpoint(endpointId);
     // Checked before the lookup, so an address over its limit costs no database work.
     const retryAfter = known ? 0 : await probes.retryAfterSeconds(request.ip);
-    if (retryAfter) return limited(reply, retryAfter);
-    if (!endpointIdPattern.test(endpointId)) return answerMiss(request.ip, reply);
+    if (retryAfter) {
+      outcomes.set(request, "limited");
+      return limited(reply, retryAfter);
+    }
+    if (!endpointIdPattern.test(endpointId)) {
+      outcomes.set(request, "endpoint_not_found");
+      return answerMiss(request.ip, reply);
+    }
     const rawBody = typeof request.body === "string" ? request.body : "";
     const header = request.headers["stripe-signature"];
     const outcome = await within(
       receiveDelivery({ endpointId, rawBody, signatureHeader: Array.isArray(header) ? header.join(",") : header }),
       answerWithinMs,
     );
+    outcomes.set(request, outcome.kind);
+    if (outcome.kind === "bad_signature") metrics.signatureFailures.inc({ cause: outcome.problem });
     switch (outcome.kind) {
       case "endpoint_not_found":
         return answerMiss(request.ip, reply);

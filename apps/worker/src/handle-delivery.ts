@@ -2,18 +2,23 @@ import { ContactNotResolvableError, applyDelivery, failDelivery, messageJobId } 
 import type { Db } from "@hookloop/db/client";
 import type { QueuePayload, TypedQueue } from "@hookloop/queue";
 import type { Logger } from "pino";
+import type { WorkerMetrics } from "./metrics";
 
 export type DeliveryHandlerOptions = {
   /** Where the destination messages a delivery records are queued once it commits; without it the relay queues them. */
   messages?: TypedQueue<"messages">;
+  /** Where the time each apply takes is recorded; nowhere without it. */
+  metrics?: Pick<WorkerMetrics, "applySeconds">;
 };
 
 /** Applies one delivery; on its last attempt, a failure is written on the delivery in plain words. */
 export function createDeliveryHandler(db: Db, logger: Logger, options: DeliveryHandlerOptions = {}) {
   return async (payload: QueuePayload<"deliveries">, attempt: { attemptsMade: number; attemptsAllowed: number }) => {
     const { deliveryId, workspaceId } = payload;
+    const timer = options.metrics?.applySeconds.startTimer();
     try {
       const outcome = await applyDelivery(db, { deliveryId, workspaceId });
+      timer?.({ outcome: outcome.status });
       // The reason names the contact's email: it stays in the database, where erasure can reach it.
       logger.info({ deliveryId, status: outcome.status }, "delivery applied");
       const messageIds = outcome.status === "processed" ? (outcome.messageIds ?? []) : [];
@@ -25,6 +30,7 @@ export function createDeliveryHandler(db: Db, logger: Logger, options: DeliveryH
       }
     } catch (error) {
       const lastAttempt = attempt.attemptsMade + 1 >= attempt.attemptsAllowed;
+      timer?.({ outcome: lastAttempt ? "failed" : "retry" });
       const reason =
         error instanceof ContactNotResolvableError
           ? error.message

@@ -9,6 +9,7 @@ import type { Db } from "@hookloop/db/client";
 import type { JobAttempt, QueuePayload, TypedQueue } from "@hookloop/queue";
 import type { SecretBox } from "@hookloop/secrets";
 import type { Logger } from "pino";
+import type { WorkerMetrics } from "./metrics";
 
 export type MessageHandlerOptions = Pick<
   DeliverMessageOptions,
@@ -17,6 +18,8 @@ export type MessageHandlerOptions = Pick<
   box: SecretBox;
   /** Where the next attempt of a failed send is queued, delayed until it is due. */
   queue: TypedQueue<"messages">;
+  /** Where each send's result is counted; nowhere without it. */
+  metrics?: Pick<WorkerMetrics, "messageAttempts">;
 };
 
 /**
@@ -27,8 +30,9 @@ export type MessageHandlerOptions = Pick<
  * Should an add fail, the relay queues the message once it is due.
  */
 export function createMessageHandler(db: Db, logger: Logger, options: MessageHandlerOptions) {
-  const { box, queue, ...sendOptions } = options;
+  const { box, queue, metrics, ...sendOptions } = options;
   const queueAttempt = async (workspaceId: string, messageId: string, outcome: AttemptOutcome) => {
+    metrics?.messageAttempts.inc({ result: outcome.kind });
     if (outcome.kind !== "retry") {
       logger.info({ messageId, outcome: outcome.kind, status: outcome.attempt.status }, "message attempt recorded");
       return;

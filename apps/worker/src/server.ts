@@ -10,6 +10,7 @@ import { pino } from "pino";
 import type { WorkerEnv } from "./env";
 import { createDeliveryHandler } from "./handle-delivery";
 import { createMessageHandler } from "./handle-message";
+import { createWorkerMetrics } from "./metrics";
 
 export type WorkerServer = { healthUrl: string; close: () => Promise<void> };
 
@@ -36,7 +37,9 @@ export async function startWorkerServer(env: WorkerEnv, logger = pino({ level: e
 
   const box = new SecretBox(parseKeyring(env.ENCRYPTION_KEYS));
   const messageQueue = openQueue("messages", { connection: producer, prefix: env.REDIS_PREFIX });
-  const worker = startWorker("deliveries", createDeliveryHandler(db, logger, { messages: messageQueue }), {
+  const relayQueue = openQueue("deliveries", { connection: producer, prefix: env.REDIS_PREFIX });
+  const metrics = createWorkerMetrics([relayQueue, messageQueue]);
+  const worker = startWorker("deliveries", createDeliveryHandler(db, logger, { messages: messageQueue, metrics }), {
     connection: redis,
     prefix: env.REDIS_PREFIX,
     concurrency: env.WORKER_CONCURRENCY,
@@ -50,6 +53,7 @@ export async function startWorkerServer(env: WorkerEnv, logger = pino({ level: e
       queue: messageQueue,
       allowPrivateTargets: env.DESTINATIONS_ALLOW_PRIVATE_TARGETS,
       timeoutMs: env.MESSAGE_SEND_TIMEOUT_MS,
+      metrics,
     }),
     { connection: redis, prefix: env.REDIS_PREFIX, concurrency: env.MESSAGE_CONCURRENCY },
   );
@@ -58,7 +62,6 @@ export async function startWorkerServer(env: WorkerEnv, logger = pino({ level: e
     logger.warn("destinations may reach private and loopback addresses (DESTINATIONS_ALLOW_PRIVATE_TARGETS)");
   }
 
-  const relayQueue = openQueue("deliveries", { connection: producer, prefix: env.REDIS_PREFIX });
   let relaying: Promise<unknown> | null = null;
   const relayTimer = setInterval(() => {
     // One pass at a time: while Postgres or Redis hangs, passes would otherwise pile up and take
@@ -86,6 +89,11 @@ export async function startWorkerServer(env: WorkerEnv, logger = pino({ level: e
       response
         .writeHead(ready ? 200 : 503, { "content-type": "application/json" })
         .end(JSON.stringify({ status: ready ? "ok" : "unavailable", checks }));
+      return;
+    }
+    if (request.url === "/metrics") {
+      const body = await metrics.registry.metrics();
+      response.writeHead(200, { "content-type": metrics.registry.contentType }).end(body);
       return;
     }
     response.writeHead(404).end();

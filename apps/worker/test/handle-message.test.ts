@@ -23,6 +23,7 @@ import { recordTestDelivery, stripeEvent } from "@hookloop/testing";
 import { test as baseTest } from "@hookloop/testing/fixtures";
 import { createDeliveryHandler } from "../src/handle-delivery";
 import { createMessageHandler } from "../src/handle-message";
+import { createWorkerMetrics } from "../src/metrics";
 
 type Received = { id: string; body: unknown; verified: boolean; headers: IncomingHttpHeaders };
 /**
@@ -97,11 +98,13 @@ const test = baseTest
     onCleanup(() => queue.close());
     return queue;
   })
+  .extend("metrics", { scope: "file" }, () => createWorkerMetrics([]))
   /** The worker's message side, as server.ts starts it, with retries 150 ms apart instead of minutes. */
-  .extend("messageWorker", { scope: "file" }, ({ appDb, box, environment, messages, redis }, { onCleanup }) => {
+  .extend("messageWorker", { scope: "file" }, ({ appDb, box, environment, messages, metrics, redis }, { onCleanup }) => {
     const handler = createMessageHandler(appDb, logger, {
       box,
       queue: messages,
+      metrics,
       allowPrivateTargets: true,
       retryDelay: (attemptNumber) => (attemptNumber < 4 ? retryDelayMs : null),
     });
@@ -252,9 +255,13 @@ test("applying the same delivery again, or a replay of the history that moves it
 test("a receiver answering 500 gets the message again later, with the same webhook-id", async ({
   receiver,
   messageWorker,
+  metrics,
   setUp,
 }) => {
   expect(messageWorker.isRunning()).toBe(true);
+  const attempts = async () =>
+    Object.fromEntries((await metrics.messageAttempts.get()).values.map(({ labels, value }) => [String(labels.result), value]));
+  const before = await attempts();
   const { apply, messageRows } = await setUp();
   receiver.answers = [500, 500, 200];
   await apply(stripeEvent("invoice.paid", { customerId: "cus_cy", email: "cy@example.com" }));
@@ -263,6 +270,9 @@ test("a receiver answering 500 gets the message again later, with the same webho
   expect(message).toMatchObject({ status: "delivered", attempts: 3 });
   expect(message!.attemptLog.map((attempt) => attempt.httpStatus)).toEqual([500, 500, 200]);
   expect(message!.attemptLog[0]!.responseExcerpt).toBe("not now");
+  const after = await attempts();
+  expect((after.retry ?? 0) - (before.retry ?? 0)).toBe(2);
+  expect((after.delivered ?? 0) - (before.delivered ?? 0)).toBe(1);
   expect(receiver.received.map((request) => request.id)).toEqual([message!.messageId, message!.messageId, message!.messageId]);
   expect(receiver.received.every((request) => request.verified)).toBe(true);
   // Each retry waited for its turn.
