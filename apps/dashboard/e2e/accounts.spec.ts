@@ -1,14 +1,10 @@
 // Accounts as an attacker tries them: an address nobody proved, an invitation meant for someone
 // else, a password from a list, and rate limits steered with X-Forwarded-For. Every mail is read
 // from the real SMTP server e2e/run.ts runs, and every link in it followed.
-import { randomBytes } from "node:crypto";
-import { request as httpRequest } from "node:http";
 import { expect, test, type Page } from "@playwright/test";
-import { linkIn, mailTo, mailsTo, password, signIn, signUp } from "./accounts";
+import { address, confirmedAccount, linkIn, mailTo, mailsTo, password, post, signIn, signUp } from "./accounts";
 
 test.describe.configure({ mode: "serial" });
-
-const address = (name: string) => `${name}-${randomBytes(4).toString("hex")}@accounts.test`;
 
 /** Signs up through the page and returns what it answered; nothing is confirmed. */
 async function submitSignUp(page: Page, email: string, secret = password) {
@@ -19,47 +15,8 @@ async function submitSignUp(page: Page, email: string, secret = password) {
   await page.getByRole("button", { name: "Create account" }).click();
 }
 
-/** POSTs to better-auth as a script would, from loopback address `from`, with any X-Forwarded-For it likes. */
-function post(path: string, body: object, options: { from: string; forwardedFor?: string }) {
-  const url = new URL(`/api/auth${path}`, process.env.DASHBOARD_URL);
-  return new Promise<{ status: number; body: string }>((resolve, reject) => {
-    const request = httpRequest(
-      url,
-      {
-        method: "POST",
-        localAddress: options.from,
-        headers: {
-          "content-type": "application/json",
-          origin: url.origin,
-          ...(options.forwardedFor ? { "x-forwarded-for": options.forwardedFor } : {}),
-        },
-      },
-      (response) => {
-        let body = "";
-        response.on("data", (chunk: Buffer) => (body += chunk.toString()));
-        response.on("end", () => resolve({ status: response.statusCode ?? 0, body }));
-      },
-    );
-    request.on("error", reject);
-    request.end(JSON.stringify(body));
-  });
-}
-
 const postSignIn = (email: string, secret: string, options: { from: string; forwardedFor?: string }) =>
   post("/sign-in/email", { email, password: secret }, options);
-
-/**
- * An account made from a loopback address of its own (so the browser's sign-up limit is left for
- * the tests about sign-up), confirmed and signed in from its email in `page`.
- */
-async function confirmedAccount(page: Page, name: string, from: string) {
-  const email = address(name.split(" ")[0]!.toLowerCase());
-  const created = await post("/sign-up/email", { name, email, password, callbackURL: "/email-confirmed" }, { from });
-  expect(created.status, created.body).toBe(200);
-  await page.goto(linkIn(await mailTo(email, /Confirm your email/)));
-  await expect(page).toHaveURL(/\/onboarding$/);
-  return email;
-}
 
 test("an address is proved before it has an account, and sign-up answers alike when it already has one", async ({ page }) => {
   const email = address("ada");

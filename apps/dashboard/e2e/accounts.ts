@@ -1,9 +1,14 @@
 // How a test becomes a signed-in marketer, the way a person would: through the pages, and through
 // the emails the dashboard sends (e2e/run.ts runs a real SMTP server and serves what it received
 // at MAILBOX_URL).
+import { randomBytes } from "node:crypto";
+import { request as httpRequest } from "node:http";
 import { expect, type Page } from "@playwright/test";
 
 export const password = "correct horse battery staple";
+
+/** An address no other test uses. */
+export const address = (name: string) => `${name}-${randomBytes(4).toString("hex")}@accounts.test`;
 
 type ReceivedMail = { to: string[]; subject: string; text: string };
 
@@ -55,4 +60,43 @@ export async function signIn(page: Page, email: string, secret = password) {
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill(secret);
   await page.getByRole("button", { name: "Sign in" }).click();
+}
+
+/** POSTs to better-auth as a script would, from loopback address `from`, with any X-Forwarded-For it likes. */
+export function post(path: string, body: object, options: { from: string; forwardedFor?: string }) {
+  const url = new URL(`/api/auth${path}`, process.env.DASHBOARD_URL);
+  return new Promise<{ status: number; body: string }>((resolve, reject) => {
+    const request = httpRequest(
+      url,
+      {
+        method: "POST",
+        localAddress: options.from,
+        headers: {
+          "content-type": "application/json",
+          origin: url.origin,
+          ...(options.forwardedFor ? { "x-forwarded-for": options.forwardedFor } : {}),
+        },
+      },
+      (response) => {
+        let body = "";
+        response.on("data", (chunk: Buffer) => (body += chunk.toString()));
+        response.on("end", () => resolve({ status: response.statusCode ?? 0, body }));
+      },
+    );
+    request.on("error", reject);
+    request.end(JSON.stringify(body));
+  });
+}
+
+/**
+ * An account made from a loopback address of its own (so the browser's sign-up limit is left for
+ * the tests about sign-up), confirmed and signed in from its email in `page`.
+ */
+export async function confirmedAccount(page: Page, name: string, from: string) {
+  const email = address(name.split(" ")[0]!.toLowerCase());
+  const created = await post("/sign-up/email", { name, email, password, callbackURL: "/email-confirmed" }, { from });
+  expect(created.status, created.body).toBe(200);
+  await page.goto(linkIn(await mailTo(email, /Confirm your email/)));
+  await expect(page).toHaveURL(/\/onboarding$/);
+  return email;
 }

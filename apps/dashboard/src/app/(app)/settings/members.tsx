@@ -67,7 +67,7 @@ function RemoveForm({ member, manage }: Required<MemberRowProps>) {
       <button type="submit" className="secondary" disabled={pending} aria-label={`Remove ${member.email}`}>
         {pending ? "Removing…" : "Remove"}
       </button>
-      <FormMessage error={state.error} success={state.ok ? state.message : undefined} />
+      <FormMessage error={state.error} />
     </form>
   );
 }
