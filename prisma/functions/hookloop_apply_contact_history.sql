@@ -1,8 +1,8 @@
 -- Writes what a replay of one part of the history changed, for the delivery claimed in this
 -- transaction (see @hookloop/core apply-delivery.ts): p_event is the delivery's own event
--- ({eventId, created, change}: its contact change from planContactChange), added to the history
--- here, or null when it has none; p_writes is
---   {remove: [contact id], contacts: [contact, new or changed], placements: [{eventId, contactId}], outcome: {status, reason, contactId}}
+-- ({eventId, created, change}: its contact change from planContactChange, billing fact included),
+-- added to the history here, or null when it has none; p_writes is
+--   {remove: [contact id], contacts: [contact with its billing state, new or changed], placements: [{eventId, contactId}], outcome: {status, reason, contactId}}
 -- Contacts go first, with the emails that change parked on a placeholder so that two contacts may
 -- trade emails; then the event joins the history, each re-placed event moves its trigger events
 -- to its contact (or drops them when it has none), and the delivery records its outcome and
@@ -48,22 +48,25 @@ BEGIN
   FOR v_contact IN SELECT * FROM jsonb_to_recordset(p_writes->'contacts') AS x(id uuid, email text) LOOP
     UPDATE contact SET email = id || '@replaying.invalid' WHERE id = v_contact.id AND email <> v_contact.email;
   END LOOP;
-  INSERT INTO contact AS c (id, workspace_id, email, first_name, last_name, subscribed, source, stripe_customer_id, first_event_id)
-  SELECT x.id, v_ws, x.email, x."firstName", x."lastName", x.subscribed, 'Stripe', x."stripeCustomerId", x."firstEventId"
+  INSERT INTO contact AS c (id, workspace_id, email, first_name, last_name, subscribed, source, stripe_customer_id, billing,
+                            first_event_id)
+  SELECT x.id, v_ws, x.email, x."firstName", x."lastName", x.subscribed, 'Stripe', x."stripeCustomerId", x.billing, x."firstEventId"
     FROM jsonb_to_recordset(p_writes->'contacts')
-      AS x(id uuid, email text, "firstName" text, "lastName" text, subscribed boolean, "stripeCustomerId" text, "firstEventId" text)
+      AS x(id uuid, email text, "firstName" text, "lastName" text, subscribed boolean, "stripeCustomerId" text, billing jsonb,
+           "firstEventId" text)
   ON CONFLICT (id) DO UPDATE SET
     email = EXCLUDED.email, first_name = EXCLUDED.first_name, last_name = EXCLUDED.last_name, subscribed = EXCLUDED.subscribed,
-    stripe_customer_id = EXCLUDED.stripe_customer_id, first_event_id = EXCLUDED.first_event_id, updated_at = now();
+    stripe_customer_id = EXCLUDED.stripe_customer_id, billing = EXCLUDED.billing, first_event_id = EXCLUDED.first_event_id,
+    updated_at = now();
 
   -- The same Stripe event through a second endpoint: one change, the triggers of both.
   IF p_event IS NOT NULL THEN
     INSERT INTO contact_event AS ce (workspace_id, stripe_event_id, stripe_created_at, customer_id, email, first_name, last_name,
-                                     authoritative, deletion, triggers, delivery_id, contact_id)
+                                     authoritative, deletion, billing, triggers, delivery_id, contact_id)
     SELECT v_ws, p_event->>'eventId', (p_event->>'created')::timestamptz, v_change->>'customerId', v_change->>'email',
            v_change->'name'->>'firstName', v_change->'name'->>'lastName', coalesce((v_change->>'authoritative')::boolean, false),
            CASE WHEN v_change->>'kind' = 'delete' THEN (v_change->>'behaviour')::deletion_behaviour END,
-           coalesce(v_change->'triggers', '[]'), p_delivery_id, p."contactId"
+           nullif(v_change->'billing', 'null'), coalesce(v_change->'triggers', '[]'), p_delivery_id, p."contactId"
       FROM jsonb_to_recordset(p_writes->'placements') AS p("eventId" text, "contactId" uuid)
       WHERE p."eventId" = p_event->>'eventId'
     ON CONFLICT (workspace_id, stripe_event_id) DO UPDATE SET

@@ -75,11 +75,11 @@ BEGIN
       SELECT coalesce(jsonb_agg(jsonb_build_object(
         'eventId', e.stripe_event_id, 'created', e.stripe_created_at, 'customerId', e.customer_id, 'email', e.email,
         'firstName', e.first_name, 'lastName', e.last_name, 'authoritative', e.authoritative, 'deletion', e.deletion,
-        'contactId', e.contact_id)), '[]')
+        'billing', e.billing, 'contactId', e.contact_id)), '[]')
       FROM (SELECT DISTINCT ON (stripe_event_id) * FROM unnest(v_events)) AS e),
     'contacts', (
       SELECT coalesce(jsonb_agg(jsonb_build_object(
         'id', c.id, 'email', c.email, 'firstEventId', c.first_event_id, 'firstName', c.first_name, 'lastName', c.last_name,
-        'subscribed', c.subscribed, 'stripeCustomerId', c.stripe_customer_id)), '[]')
+        'subscribed', c.subscribed, 'stripeCustomerId', c.stripe_customer_id, 'billing', c.billing)), '[]')
       FROM unnest(v_contacts) AS c));
 END $$;

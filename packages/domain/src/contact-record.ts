@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { toBillingState } from "./billing-state";
 
 const timestamp = z.union([z.date(), z.iso.datetime({ offset: true })]).transform((value) => new Date(value).toISOString());
 
@@ -18,6 +19,8 @@ export const contactRecordSchema = z.object({
   /** Where the contact came from, such as `stripe`. */
   source: z.string(),
   stripeCustomerId: z.string().nullable(),
+  /** Subscription status, plan, MRR, lifetime value… (billing-state.ts); a contact no replay has reached reads as none. */
+  billing: z.unknown().optional().transform(toBillingState),
   createdAt: timestamp,
   updatedAt: timestamp,
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { noBilling } from "./billing-state";
 import { contactRecordFields } from "./contact-record";
 import {
   attemptOutcome,
@@ -24,6 +25,7 @@ const contactRow = {
   subscribed: true,
   source: "stripe",
   stripeCustomerId: "cus_123",
+  billing: { ...noBilling, subscriptionStatus: "active", plan: "Pro", interval: "month", mrr: 4900, currency: "eur" },
   createdAt: new Date("2026-03-01T09:00:00.000Z"),
   updatedAt: new Date("2026-03-02T10:30:00.000Z"),
   firstEventId: "evt_first",
@@ -56,6 +58,7 @@ describe("a trigger.fired message", () => {
         subscribed: true,
         source: "stripe",
         stripeCustomerId: "cus_123",
+        billing: { ...noBilling, subscriptionStatus: "active", plan: "Pro", interval: "month", mrr: 4900, currency: "eur" },
         createdAt: "2026-03-01T09:00:00.000Z",
         updatedAt: "2026-03-02T10:30:00.000Z",
       },

@@ -7,6 +7,8 @@ export * from "./event-order";
 export * from "./trigger-name";
 export * from "./signing-secret";
 export * from "./replay-contact-history";
+export * from "./billing-fact";
+export * from "./billing-state";
 export * from "./contact-record";
 export * from "./destination-message";
 export * from "./destination-url";

@@ -12,6 +12,7 @@ const customer = (eventId: string, second: number, customerId: string, email: st
   email,
   name: fullName,
   authoritative: true,
+  billing: null,
 });
 const invoice = (eventId: string, second: number, customerId: string | null, email: string | null): HistoryEvent => ({
   kind: "upsert",
@@ -21,6 +22,7 @@ const invoice = (eventId: string, second: number, customerId: string | null, ema
   email,
   name: name("Snapshot"),
   authoritative: false,
+  billing: null,
 });
 const deleted = (eventId: string, second: number, customerId: string, behaviour: "delete" | "unsubscribe"): HistoryEvent => ({
   kind: "delete",
@@ -101,5 +103,40 @@ describe("replayContactHistory", () => {
       unresolvable: true,
       reason: "The event has no email, and Stripe customer cus_a is not known yet.",
     });
+  });
+
+  it("billing is kept per customer: a customer that moves to another contact takes its subscription along", () => {
+    const subscribed: HistoryEvent = {
+      kind: "upsert",
+      eventId: "evt_2",
+      created: at(1),
+      customerId: "cus_a",
+      email: null,
+      name: null,
+      authoritative: false,
+      billing: {
+        kind: "subscription",
+        subscriptionId: "sub_1",
+        status: "active",
+        ended: false,
+        currency: "usd",
+        items: [{ plan: "Pro", currency: "usd", interval: "month", intervalCount: 1, quantity: 1, unitAmount: 2900 }],
+        trialEndsAt: null,
+        periodEndsAt: null,
+        cancelAtPeriodEnd: false,
+        canceledAt: null,
+      },
+    };
+    const events = [
+      customer("evt_1", 0, "cus_a", "ada@example.com"),
+      subscribed,
+      customer("evt_3", 2, "cus_b", "grace@example.com", name("Grace")),
+      customer("evt_4", 3, "cus_a", "grace@example.com"),
+    ];
+    for (const order of everyOrder(events)) {
+      const byEmail = Object.fromEntries(replayContactHistory(order).contacts.map((contact) => [contact.email, contact.billing]));
+      expect(byEmail["ada@example.com"]).toMatchObject({ subscriptionStatus: null, mrr: 0 });
+      expect(byEmail["grace@example.com"]).toMatchObject({ subscriptionStatus: "active", plan: "Pro", mrr: 2900 });
+    }
   });
 });

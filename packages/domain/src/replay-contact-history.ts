@@ -3,6 +3,7 @@
 // new one (through a Stripe customer or an email) in Stripe's order. Whatever the delivery order,
 // the same events end in the same contacts: the ones they make applied once, in order. No I/O.
 import type { ContactPlan } from "./plan-contact-change";
+import { billingStateOf, type BillingState } from "./billing-state";
 import { isNewerThan, type EventPosition } from "./event-order";
 
 type WithoutTriggers<T> = T extends unknown ? Omit<T, "triggers"> : never;
@@ -19,6 +20,8 @@ export type ReplayedContact = {
   subscribed: boolean;
   /** The first Stripe customer linked to the contact. */
   stripeCustomerId: string | null;
+  /** From the billing facts of every event of the Stripe customers linked to the contact (billingStateOf). */
+  billing: BillingState;
 };
 
 export type PlacedEvent = {
@@ -44,7 +47,10 @@ const compareByPosition = (a: EventPosition, b: EventPosition) => (isNewerThan(a
  * - an invoice or checkout session carries a snapshot: it only fills a name that is missing;
  * - customer.deleted deletes or unsubscribes the customer's contact, unless another live customer
  *   still has it; events after it leave the contact as it is;
- * - an event's trigger events belong to its contact, and go when that contact is deleted.
+ * - an event's trigger events belong to its contact, and go when that contact is deleted;
+ * - a contact's billing state comes from every event of the customers linked to it at the end,
+ *   whichever contact each event was placed on (billing is kept per customer, and a customer
+ *   that moves takes it along), and from the events with no customer placed on it.
  */
 export function replayContactHistory(history: readonly HistoryEvent[]): ReplayedHistory {
   const ordered = [...history].sort(compareByPosition);
@@ -66,13 +72,14 @@ export function replayContactHistory(history: readonly HistoryEvent[]): Replayed
 
   const create = (event: HistoryEvent, email: string): ReplayedContact => {
     const name = event.kind === "upsert" ? event.name : null;
-    const contact = {
+    const contact: ReplayedContact = {
       key: event.eventId,
       email,
       firstName: name?.firstName ?? null,
       lastName: name?.lastName ?? null,
       subscribed: true,
       stripeCustomerId: event.customerId,
+      billing: billingStateOf([]),
     };
     contacts.set(contact.key, contact);
     byEmail.set(email, contact);
@@ -184,6 +191,18 @@ export function replayContactHistory(history: readonly HistoryEvent[]): Replayed
       event.reason = `Stripe deleted customer ${deletedBy.get(event.contactKey)} after this event, and its contact with it.`;
       event.contactKey = null;
     }
+  }
+  for (const contact of contacts.values()) {
+    const linked = new Set([...customers].filter(([, held]) => held.contactKey === contact.key).map(([id]) => id));
+    contact.billing = billingStateOf(
+      ordered.flatMap((event) =>
+        event.kind === "upsert" &&
+        event.billing &&
+        (event.customerId ? linked.has(event.customerId) : placed.get(event.eventId)!.contactKey === contact.key)
+          ? [{ eventId: event.eventId, created: event.created, billing: event.billing }]
+          : [],
+      ),
+    );
   }
   return { contacts: [...contacts.values()], events: placed };
 }

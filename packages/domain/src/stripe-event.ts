@@ -8,7 +8,11 @@ export const stripeEventSchema = z.object({
   // Up to the last second of year 9999: what a Postgres timestamp holds.
   created: z.number().int().nonnegative().max(253_402_300_799, "a Unix time in seconds, before year 10000"),
   livemode: z.boolean(),
-  data: z.object({ object: z.record(z.string(), z.unknown()) }),
+  data: z.object({
+    object: z.record(z.string(), z.unknown()),
+    /** On *.updated events: the fields that changed, as they were. */
+    previous_attributes: z.record(z.string(), z.unknown()).optional(),
+  }),
 });
 
 export type StripeEvent = z.infer<typeof stripeEventSchema>;
@@ -40,6 +44,40 @@ export function parseStripeEvent(body: string): ParseStripeEventResult {
 const customerRef = z.union([z.string(), z.object({ id: z.string() }).loose()]).nullish();
 const text = z.string().nullish();
 const amount = z.number().int().nullish();
+const unixTime = z.number().int().nullish();
+
+/** A price, or the legacy plan object older API versions put beside it on a subscription item. */
+const priceSchema = z
+  .object({
+    id: z.string(),
+    nickname: text,
+    /** An id, or the product itself where the payload was expanded. */
+    product: z.union([z.string(), z.object({ id: z.string(), name: text }).loose()]).nullish(),
+    currency: text,
+    unit_amount: amount,
+    unit_amount_decimal: text,
+    /** Legacy plans: the amount and interval sit on the plan itself. */
+    amount: amount,
+    interval: text,
+    interval_count: z.number().int().positive().nullish(),
+    usage_type: text,
+    recurring: z
+      .object({ interval: z.string(), interval_count: z.number().int().positive().nullish(), usage_type: text })
+      .loose()
+      .nullish(),
+  })
+  .loose();
+
+const subscriptionItemSchema = z
+  .object({
+    id: text,
+    price: priceSchema.nullish(),
+    plan: priceSchema.nullish(),
+    quantity: z.number().int().nonnegative().nullish(),
+    /** Where API versions from 2025-03-31 keep the billing period. */
+    current_period_end: unixTime,
+  })
+  .loose();
 
 export const stripeObjectSchemas = {
   customer: z.object({ id: z.string(), email: text, name: text, deleted: z.boolean().optional() }).loose(),
@@ -60,6 +98,23 @@ export const stripeObjectSchemas = {
       status: text,
       next_payment_attempt: z.number().int().nullish(),
       period_end: z.number().int().nullish(),
+      status_transitions: z.object({ paid_at: unixTime }).loose().nullish(),
+      lines: z
+        .object({
+          data: z.array(
+            z
+              .object({
+                price: priceSchema.nullish(),
+                pricing: z
+                  .object({ price_details: z.object({ price: text }).loose().nullish() })
+                  .loose()
+                  .nullish(),
+              })
+              .loose(),
+          ),
+        })
+        .loose()
+        .nullish(),
     })
     .loose(),
   checkout_session: z
@@ -72,6 +127,88 @@ export const stripeObjectSchemas = {
       currency: text,
       mode: text,
       payment_status: text,
+      status: text,
+      subscription: customerRef,
+    })
+    .loose(),
+  subscription: z
+    .object({
+      id: z.string(),
+      customer: customerRef,
+      status: z.string(),
+      currency: text,
+      items: z
+        .object({ data: z.array(subscriptionItemSchema) })
+        .loose()
+        .nullish(),
+      /** Where API versions before 2025-03-31 keep the billing period. */
+      current_period_end: unixTime,
+      trial_end: unixTime,
+      cancel_at_period_end: z.boolean().nullish(),
+      cancel_at: unixTime,
+      canceled_at: unixTime,
+      ended_at: unixTime,
+    })
+    .loose(),
+  charge: z
+    .object({
+      id: z.string(),
+      customer: customerRef,
+      billing_details: z.object({ email: text, name: text }).loose().nullish(),
+      receipt_email: text,
+      amount: amount,
+      amount_refunded: amount,
+      currency: text,
+      refunded: z.boolean().nullish(),
+      status: text,
+      /** Absent from API versions since 2025-03-31; null on a charge no invoice made. */
+      invoice: customerRef,
+    })
+    .loose(),
+  dispute: z
+    .object({
+      id: z.string(),
+      /** An id in webhooks; the charge itself where the payload was expanded. */
+      charge: z
+        .union([
+          z.string(),
+          z
+            .object({ id: z.string(), customer: customerRef, billing_details: z.object({ email: text }).loose().nullish() })
+            .loose(),
+        ])
+        .nullish(),
+      amount: amount,
+      currency: text,
+      reason: text,
+      status: text,
+      evidence: z.object({ customer_email_address: text, customer_name: text }).loose().nullish(),
+    })
+    .loose(),
+  payment_intent: z
+    .object({
+      id: z.string(),
+      customer: customerRef,
+      receipt_email: text,
+      amount: amount,
+      amount_received: amount,
+      currency: text,
+      status: text,
+      description: text,
+      last_payment_error: z.object({ message: text, code: text, decline_code: text }).loose().nullish(),
+    })
+    .loose(),
+  quote: z
+    .object({
+      id: z.string(),
+      customer: customerRef,
+      number: text,
+      amount_total: amount,
+      currency: text,
+      status: text,
+      expires_at: unixTime,
     })
     .loose(),
 } as const;
+
+export type StripeSubscription = z.infer<typeof stripeObjectSchemas.subscription>;
+export type StripePrice = z.infer<typeof priceSchema>;

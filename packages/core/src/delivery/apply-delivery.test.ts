@@ -15,6 +15,10 @@ const allEvents = [
   { eventType: "invoice.paid", triggerName: "successfulPayment" },
   { eventType: "invoice.payment_failed", triggerName: "paymentFailed" },
   { eventType: "checkout.session.completed", triggerName: "checkoutCompleted" },
+  { eventType: "customer.subscription.created", triggerName: "subscriptionStarted" },
+  { eventType: "customer.subscription.updated", triggerName: "subscriptionUpdated" },
+  { eventType: "customer.subscription.deleted", triggerName: "subscriptionCanceled" },
+  { eventType: "charge.refunded", triggerName: "paymentRefunded" },
 ];
 
 type Kit = { db: Db; appDb: Db; box: SecretBox };
@@ -394,5 +398,92 @@ describe("customer.deleted", () => {
       { email: "grace@example.com", firstName: "Grace", lastName: "Hopper" },
       { email: "shared@example.com", firstName: "Ada", lastName: "Lovelace" },
     ]);
+  });
+});
+
+describe("billing state", () => {
+  test("a subscription's lifecycle, applied newest first, leaves the newest Stripe state on the contact", async ({
+    newWorkspace,
+  }) => {
+    const w = await newWorkspace();
+    const customer = { customerId: "cus_ada", email: "ada@example.com" };
+    const sub = { id: "sub_ada", unitAmount: 2900, currentPeriodEnd: 1_702_000_000 };
+    const start = 1_700_000_000;
+    const deliveries = [
+      await w.deliver("customer.created", { ...customer, created: start }),
+      await w.deliver("customer.subscription.created", {
+        ...customer,
+        created: start + 1,
+        subscription: { ...sub, status: "trialing", trialEnd: start + 14 * 86_400 },
+      }),
+      await w.deliver("customer.subscription.updated", {
+        ...customer,
+        created: start + 14 * 86_400,
+        subscription: { ...sub, status: "active", trialEnd: start + 14 * 86_400 },
+      }),
+      await w.deliver("invoice.paid", { ...customer, created: start + 14 * 86_400 + 1, amount: 2900, invoiceId: "in_1" }),
+      await w.deliver("customer.subscription.updated", {
+        ...customer,
+        created: start + 20 * 86_400,
+        subscription: { ...sub, status: "active", unitAmount: 9900, nickname: "Business", trialEnd: start + 14 * 86_400 },
+        previousAttributes: { items: { data: [{ price: { id: "price_1Pro", nickname: "Pro" } }] } },
+      }),
+      await w.deliver("charge.refunded", { ...customer, created: start + 21 * 86_400, amount: 2900, amountRefunded: 900 }),
+    ];
+    // Newest first: each event without an email waits for the customer, as the worker's retries would.
+    const pending = [...deliveries].reverse();
+    for (let round = 0; pending.length && round < 3; round++) {
+      for (const delivery of [...pending]) {
+        try {
+          await delivery.apply();
+          pending.splice(pending.indexOf(delivery), 1);
+        } catch (error) {
+          if (!(error instanceof ContactNotResolvableError)) throw error;
+        }
+      }
+    }
+    expect(pending).toHaveLength(0);
+    const [contact] = await w.contacts();
+    expect(contact!.billing).toEqual({
+      subscriptionStatus: "active",
+      plan: "Business",
+      interval: "month",
+      mrr: 9900,
+      currency: "usd",
+      trialEndsAt: new Date((start + 14 * 86_400) * 1000).toISOString(),
+      renewsAt: new Date(1_702_000_000 * 1000).toISOString(),
+      cancelAtPeriodEnd: false,
+      canceledAt: null,
+      lifetimeValue: 2000,
+      firstPaidAt: new Date((start + 14 * 86_400 + 1) * 1000).toISOString(),
+      lastPaidAt: new Date((start + 14 * 86_400 + 1) * 1000).toISOString(),
+      lastPaymentFailedAt: null,
+    });
+    const upgrade = (await w.triggers()).find((trigger) => trigger.stripeEventId === deliveries[4]!.event.id);
+    expect(upgrade).toMatchObject({
+      name: "subscriptionUpdated",
+      contactId: contact!.id,
+      properties: { plan: "Business", previousPlan: "Pro", status: "active", mrr: 9900, currency: "usd" },
+    });
+
+    const ended = await w.deliver("customer.subscription.deleted", {
+      ...customer,
+      created: start + 30 * 86_400,
+      subscription: { ...sub, status: "canceled", canceledAt: start + 30 * 86_400 },
+    });
+    await ended.apply();
+    // Created before the deletion, delivered after it: the subscription stays ended.
+    const late = await w.deliver("customer.subscription.updated", {
+      ...customer,
+      created: start + 29 * 86_400,
+      subscription: { ...sub, status: "past_due" },
+    });
+    await late.apply();
+    expect((await w.contacts())[0]!.billing).toMatchObject({
+      subscriptionStatus: "canceled",
+      mrr: 0,
+      renewsAt: null,
+      lifetimeValue: 2000,
+    });
   });
 });

@@ -31,10 +31,14 @@ import { randomUUID } from "node:crypto";
 import type { Db, SqlClient } from "@hookloop/db/client";
 import { sqlPool } from "@hookloop/db/client";
 import {
+  billingFactSchema,
+  billingFields,
+  billingStateSchema,
   erasedEmailHash,
   planContactChange,
   replayContactHistory,
   stripeEventSchema,
+  type BillingState,
   type ContactPlan,
   type HistoryEvent,
   type ReplayedHistory,
@@ -91,6 +95,8 @@ const recordedEventSchema = z.object({
   lastName: z.string().nullable(),
   authoritative: z.boolean(),
   deletion: deletionBehaviour.nullable(),
+  /** Null on events recorded before billing was kept, and on events that say nothing about it. */
+  billing: billingFactSchema.nullable().optional(),
   contactId: z.string().nullable(),
 });
 type RecordedEvent = z.infer<typeof recordedEventSchema>;
@@ -103,6 +109,11 @@ const contactRowSchema = z.object({
   lastName: z.string().nullable(),
   subscribed: z.boolean(),
   stripeCustomerId: z.string().nullable(),
+  /** Null on a contact no replay has given a billing state yet. */
+  billing: billingStateSchema
+    .nullable()
+    .optional()
+    .transform((billing) => billing ?? null),
 });
 type ContactRow = z.infer<typeof contactRowSchema>;
 
@@ -116,7 +127,7 @@ const lockedPartSchema = z.union([
 type Placement = { eventId: string; contactId: string | null };
 type ContactWrites = {
   remove: string[];
-  contacts: Array<Omit<ContactRow, "firstEventId"> & { firstEventId: string }>;
+  contacts: Array<Omit<ContactRow, "firstEventId" | "billing"> & { firstEventId: string; billing: BillingState }>;
   placements: Array<{ eventId: string; contactId: string | null }>;
 };
 
@@ -268,6 +279,7 @@ function historyEventOf(row: RecordedEvent): HistoryEvent {
     email: row.email,
     name: named ? { firstName: row.firstName, lastName: row.lastName } : null,
     authoritative: row.authoritative,
+    billing: row.billing ?? null,
   };
 }
 
@@ -299,9 +311,7 @@ function contactWrites(rows: ContactRow[], placedBefore: Placement[], replayed: 
     const { key, ...fields } = contact;
     const written = { id: row?.id ?? randomUUID(), firstEventId: key, ...fields };
     contactIds.set(key, written.id);
-    if (!row || (Object.keys(written) as Array<keyof typeof written>).some((field) => written[field] !== row[field])) {
-      contacts.push(written);
-    }
+    if (!row || changed(row, written)) contacts.push(written);
   }
   const placements = placedBefore
     .map(({ eventId, contactId: before }) => {
@@ -311,6 +321,12 @@ function contactWrites(rows: ContactRow[], placedBefore: Placement[], replayed: 
     .filter(({ eventId, before, contactId }) => eventId === currentEventId || before !== contactId)
     .map(({ eventId, contactId }) => ({ eventId, contactId }));
   return { writes: { remove: [...leftOver.keys()], contacts, placements }, contactIds };
+}
+
+function changed(row: ContactRow, written: ContactWrites["contacts"][number]): boolean {
+  const { billing, ...fields } = written;
+  if ((Object.keys(fields) as Array<keyof typeof fields>).some((field) => fields[field] !== row[field])) return true;
+  return !row.billing || billingFields.some((field) => billing[field] !== row.billing![field]);
 }
 
 export type FailDeliveryOptions = { deliveryId: string; workspaceId: string; reason: string };
