@@ -1,6 +1,7 @@
 // The admin CLI's commands: each parses its flags, calls one operation and returns what to print.
 import { endpointUrl } from "@hookloop/config";
 import {
+  createApiKey,
   createDestination,
   createEndpoint,
   createWorkspace,
@@ -143,6 +144,21 @@ export const commands: Record<string, Command> = {
       );
     },
   },
+  "apikey:create": {
+    usage: "apikey:create --workspace ID [--name NAME] [--read-only]   (the key is shown in full here, once)",
+    flags: ["workspace", "name", "read-only"],
+    run: async (flags, { db }) => {
+      const workspaceId = one(flags, "workspace")!;
+      const { id, key } = await withWorkspace(db, workspaceId, (tx) =>
+        createApiKey(tx, {
+          workspaceId,
+          name: one(flags, "name", { required: false }) ?? "API key",
+          readOnly: flags["read-only"] !== undefined,
+        }),
+      );
+      return { id, key };
+    },
+  },
   "secrets:rotate-key": {
     usage: "secrets:rotate-key   (re-encrypts every signing secret under the first key of ENCRYPTION_KEYS)",
     flags: [],
@@ -154,7 +170,7 @@ export const commands: Record<string, Command> = {
 };
 
 /** Flags that take no value: present or not. */
-const switches = new Set(["contact-changes"]);
+const switches = new Set(["contact-changes", "read-only"]);
 
 /** `--flag value` and `--flag=value`, each flag repeatable, `--switch` alone; anything else is a usage error. */
 export function parseFlags(args: readonly string[], allowed: readonly string[]): Flags {
