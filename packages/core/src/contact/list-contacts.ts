@@ -1,3 +1,4 @@
+import { toBillingState } from "@hookloop/domain";
 import type { WorkspaceTx } from "../workspace/with-workspace";
 
 export type ListContactsOptions = {
@@ -9,7 +10,10 @@ export type ListContactsOptions = {
   after?: string;
 };
 
-/** Newest first, keyset-paginated on (created_at, id) so page 1,000 costs what page 1 does. */
+/**
+ * Newest first, keyset-paginated on (created_at, id) so page 1,000 costs what page 1 does. Each
+ * contact carries its billing state under `billing`, every field present (none yet reads as none).
+ */
 export async function listContacts(tx: WorkspaceTx, options: ListContactsOptions) {
   const limit = Math.min(Math.max(options.limit ?? 50, 1), 500);
   const search = options.search?.trim();
@@ -45,10 +49,11 @@ export async function listContacts(tx: WorkspaceTx, options: ListContactsOptions
       subscribed: true,
       source: true,
       stripeCustomerId: true,
+      billing: true,
       createdAt: true,
       updatedAt: true,
     },
   });
-  const page = rows.slice(0, limit);
+  const page = rows.slice(0, limit).map((row) => ({ ...row, billing: toBillingState(row.billing) }));
   return { contacts: page, nextCursor: rows.length > limit ? (page.at(-1)?.id ?? null) : null };
 }

@@ -1,5 +1,5 @@
 import { listContacts } from "@hookloop/core";
-import { csvCell } from "@hookloop/domain";
+import { billingFields, csvCell } from "@hookloop/domain";
 import { requireWorkspace } from "@/server/session";
 
 /** Every contact of the workspace (matching the search, if any) as CSV, streamed page by page. */
@@ -10,7 +10,10 @@ export async function GET(request: Request) {
   const stream = new ReadableStream<Uint8Array>({
     async start(controller) {
       controller.enqueue(
-        encoder.encode("email,first_name,last_name,subscribed,source,stripe_customer_id,created_at,updated_at\n"),
+        // The billing columns under the names the CLI's JSON and destination messages use.
+        encoder.encode(
+          `email,first_name,last_name,subscribed,source,stripe_customer_id,created_at,updated_at,${billingFields.join(",")}\n`,
+        ),
       );
       let after: string | undefined;
       do {
@@ -25,6 +28,7 @@ export async function GET(request: Request) {
             contact.stripeCustomerId,
             contact.createdAt,
             contact.updatedAt,
+            ...billingFields.map((field) => contact.billing[field]),
           ]
             .map(csvCell)
             .join(","),
