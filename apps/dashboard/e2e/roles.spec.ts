@@ -75,6 +75,8 @@ let member: Awaited<ReturnType<typeof person>>;
 let endpointPath = "";
 let ingestUrl = "";
 const firstSecret = newSecret();
+/** The owner's "make Mia an admin", replayed later from another workspace. */
+let promotion: Request;
 
 test("a member sees the endpoint, sends tests and replays, and every change is refused, also when replayed by hand", async ({
   browser,
@@ -165,7 +167,9 @@ test("the owner makes the member an admin, who can then save; an admin cannot ma
   await owner.page.goto("/settings");
   const row = memberRow(owner.page, member.email);
   await row.getByLabel(`Role for ${member.email}`).selectOption("admin");
+  const promoted = nextAction(owner.page);
   await row.getByRole("button", { name: "Change role" }).click();
+  promotion = await promoted;
   await expect(row.getByText("Mia Member is now an admin.")).toBeVisible();
 
   const page = member.page;
@@ -182,7 +186,7 @@ test("the owner makes the member an admin, who can then save; an admin cannot ma
   await expect(memberRow(page, owner.email)).toContainText("Only an owner can remove an owner.");
 });
 
-test("someone removed loses the workspace at once; a member leaves; the only owner cannot", async () => {
+test("someone removed loses the workspace at once, and cannot change its members from another; a member leaves; the only owner cannot", async () => {
   await owner.page.goto("/settings");
   await memberRow(owner.page, admin.email)
     .getByRole("button", { name: `Remove ${admin.email}` })
@@ -197,6 +201,14 @@ test("someone removed loses the workspace at once; a member leaves; the only own
   await row.getByLabel(`Role for ${member.email}`).selectOption("member");
   await row.getByRole("button", { name: "Change role" }).click();
   await expect(row.getByText("Mia Member is now a member.")).toBeVisible();
+
+  // Adam, owner of a workspace of his own now, replays "make Mia an admin": she is no member of his.
+  await admin.page.getByLabel("Workspace name").fill("Elsewhere");
+  await admin.page.getByRole("button", { name: "Create workspace" }).click();
+  await expect(admin.page).toHaveURL(/\/endpoints$/);
+  expect(await replayAs(admin.page, promotion)).toContain("This member does not exist in your workspace.");
+  await owner.page.reload();
+  await expect(memberRow(owner.page, member.email).getByLabel(`Role for ${member.email}`)).toHaveValue("member");
   await member.page.goto("/settings");
   const left = nextAction(member.page);
   await member.page.getByRole("button", { name: "Leave workspace" }).click();
