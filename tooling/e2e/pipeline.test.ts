@@ -41,7 +41,7 @@ describe("Stripe → ingest → queue → worker → contacts", () => {
   // Both processes start before the first test, within the hook's minute rather than its 30 s.
   test.beforeAll(async ({ apps }) => void apps, 60_000);
 
-  test("applies a realistic event of every supported type, posted as Stripe posts it", async ({
+  test("applies a realistic event of every contact event type, posted as Stripe posts it", async ({
     apps: { ingestUrl },
     cli,
     db,
@@ -85,7 +85,8 @@ describe("Stripe → ingest → queue → worker → contacts", () => {
       }),
       stripeEvent("customer.deleted", { customerId: "cus_grace", email: "grace@example.com", created }),
     ];
-    expect(new Set(events.map((event) => event.type))).toEqual(new Set(supportedEventTypes));
+    // The contact events; billing-lifecycle.test.ts posts the subscription, payment, refund, dispute and quote ones.
+    expect(new Set(events.map((event) => event.type)).size).toBe(7);
     const post = async (event: (typeof events)[number]) => {
       const request = signedStripeRequest(event, secret);
       const response = await fetch(endpoint.url, { method: "POST", headers: request.headers, body: request.body });
@@ -119,7 +120,7 @@ describe("Stripe → ingest → queue → worker → contacts", () => {
     );
     const triggerEvents = cli("events:list", "--workspace", workspace.id);
     expect(triggerEvents.map((event: { name: string }) => event.name).sort()).toEqual(
-      supportedEventTypes.map((type) => type.replaceAll(".", "_")).sort(),
+      events.map((event) => event.type.replaceAll(".", "_")).sort(),
     );
     const paid = triggerEvents.find((event: { name: string }) => event.name === "invoice_paid");
     expect(paid).toMatchObject({ contact: { email: "ada@lovelace.dev" }, properties: { amount: 2900, currency: "usd" } });

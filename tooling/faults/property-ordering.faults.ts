@@ -1,5 +1,6 @@
 // Stripe delivers out of order and more than once. Random histories of a few customers and emails
-// (customer.created, customer.updated with new emails and names, invoice.paid, customer.deleted),
+// (customer.created, customer.updated with new emails and names, invoice.paid, customer.deleted,
+// and up to two subscriptions per customer: created, updated, deleted, with a late update after),
 // delivered shuffled and with duplicates through the real apply path on real Postgres, must end
 // where the same events applied once, in Stripe's order, end: the reference model below, written
 // from the README's contact rules.
@@ -7,7 +8,7 @@ import fc from "fast-check";
 import { afterAll, describe, expect } from "vitest";
 import { ContactNotResolvableError, applyDelivery, createEndpoint, createWorkspace, withWorkspace } from "@hookloop/core";
 import type { Db } from "@hookloop/db/client";
-import { splitFullName } from "@hookloop/domain";
+import { splitFullName, toBillingState } from "@hookloop/domain";
 import type { SecretBox } from "@hookloop/secrets";
 import { recordTestDelivery, stripeEvent } from "@hookloop/testing";
 import { test } from "@hookloop/testing/fixtures";
@@ -31,28 +32,74 @@ const triggerNames = {
   "customer.updated": "customerUpdated",
   "customer.deleted": "customerDeleted",
   "invoice.paid": "successfulPayment",
+  "customer.subscription.created": "subscriptionStarted",
+  "customer.subscription.updated": "subscriptionUpdated",
+  "customer.subscription.deleted": "subscriptionCanceled",
 } as const;
+const statuses = ["active", "trialing", "past_due", "unpaid", "paused", "incomplete"] as const;
+const prices = [
+  { priceId: "price_pro", nickname: "Pro", unitAmount: 2900, interval: "month" },
+  { priceId: "price_team", nickname: "Team", unitAmount: 9900, interval: "month" },
+  { priceId: "price_annual", nickname: "Annual", unitAmount: 30_000, interval: "year" },
+] as const;
 type EventType = keyof typeof triggerNames;
 type Behaviour = "delete" | "unsubscribe";
 
+/** A subscription as one of its events says it stands. */
+type SubscriptionState = { id: string; status: string; price: number; quantity: number };
 /** One Stripe event of a history: what the payload says, in the terms the rules speak of. */
-type HistoryEvent = { id: string; type: EventType; created: number; customerId: string; email: string; name: string };
+type HistoryEvent = {
+  id: string;
+  type: EventType;
+  created: number;
+  customerId: string;
+  email: string;
+  name: string;
+  subscription?: SubscriptionState;
+};
 
 // ---- histories -------------------------------------------------------------------------------------
 
-type Step = { customer: number; kind: "update" | "invoice" | "delete"; email: number; name: number; gap: number; tag: string };
+type Step = {
+  customer: number;
+  kind: "update" | "invoice" | "delete" | "subscription";
+  email: number;
+  name: number;
+  gap: number;
+  tag: string;
+  /** For a subscription step: which of the customer's two, its new status, price and quantity, and whether it ends it. */
+  sub: number;
+  status: number;
+  price: number;
+  quantity: number;
+  ends: boolean;
+};
 
 const steps = fc.array(
   fc.record({
     customer: fc.nat(customers.length - 1),
-    kind: fc.constantFrom<Step["kind"]>("update", "update", "invoice", "invoice", "delete"),
+    kind: fc.constantFrom<Step["kind"]>(
+      "update",
+      "update",
+      "invoice",
+      "invoice",
+      "delete",
+      "subscription",
+      "subscription",
+      "subscription",
+    ),
     email: fc.nat(emails.length - 1),
     name: fc.nat(names.length - 1),
     // 0: the same second as the previous event, so the event id decides.
     gap: fc.constantFrom(0, 0, 1, 5),
     tag: fc.stringMatching(/^[0-9a-f]{6}$/),
+    sub: fc.nat(1),
+    status: fc.nat(statuses.length - 1),
+    price: fc.nat(prices.length - 1),
+    quantity: fc.integer({ min: 1, max: 3 }),
+    ends: fc.constantFrom(false, false, true),
   }),
-  { minLength: 1, maxLength: 14 },
+  { minLength: 1, maxLength: 16 },
 );
 
 type HistoryOptions = {
@@ -63,10 +110,14 @@ type HistoryOptions = {
 /**
  * A history as Stripe could produce it: a customer starts with customer.created; updates change
  * its email and name; an invoice carries the customer's email and name at the time; a deleted
- * customer has no later events, and its deletion is strictly the newest of its events.
+ * customer has no later events, and its deletion is strictly the newest of its events. A
+ * subscription starts with customer.subscription.created, changes status, price and quantity with
+ * .updated and ends with .deleted; after that, one more .updated of it may still come (created
+ * later, as a stale echo), which must not bring it back.
  */
 function historyOf(plan: Step[], { sharedEmails }: HistoryOptions): HistoryEvent[] {
   const state = new Map<string, { email: string; name: string; last: number; deleted: boolean }>();
+  const subscriptions = new Map<string, SubscriptionState & { ended: boolean; echoed: boolean }>();
   const events: HistoryEvent[] = [];
   let clock = 1_700_000_000;
   plan.forEach((step, index) => {
@@ -91,6 +142,26 @@ function historyOf(plan: Step[], { sharedEmails }: HistoryOptions): HistoryEvent
     if (step.kind === "update") {
       Object.assign(current, { email, name: names[step.name]!, last: clock });
       events.push({ id, type: "customer.updated", created: clock, customerId, email: current.email, name: current.name });
+    } else if (step.kind === "subscription") {
+      const subscriptionId = `sub_${customerId}_${step.sub}`;
+      const next = { id: subscriptionId, status: statuses[step.status]!, price: step.price, quantity: step.quantity };
+      const existing = subscriptions.get(subscriptionId);
+      const base = { id, created: clock, customerId, email: current.email, name: current.name };
+      if (!existing) {
+        subscriptions.set(subscriptionId, { ...next, ended: false, echoed: false });
+        events.push({ ...base, type: "customer.subscription.created", subscription: next });
+      } else if (existing.ended) {
+        if (existing.echoed) return;
+        existing.echoed = true;
+        events.push({ ...base, type: "customer.subscription.updated", subscription: next });
+      } else if (step.ends) {
+        Object.assign(existing, { status: "canceled", ended: true });
+        events.push({ ...base, type: "customer.subscription.deleted", subscription: { ...existing, status: "canceled" } });
+      } else {
+        Object.assign(existing, next);
+        events.push({ ...base, type: "customer.subscription.updated", subscription: next });
+      }
+      current.last = clock;
     } else if (step.kind === "invoice") {
       current.last = clock;
       events.push({ id, type: "invoice.paid", created: clock, customerId, email: current.email, name: current.name });
@@ -107,18 +178,41 @@ function historyOf(plan: Step[], { sharedEmails }: HistoryOptions): HistoryEvent
 const stripeOrder = (a: HistoryEvent, b: HistoryEvent) => a.created - b.created || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
 function payloadOf(event: HistoryEvent) {
+  const subscription = event.subscription;
+  const price = subscription ? prices[subscription.price]! : undefined;
   return stripeEvent(event.type, {
     id: event.id,
     created: event.created,
     customerId: event.customerId,
     email: event.email,
     name: event.name,
+    ...(subscription && price
+      ? {
+          subscription: {
+            id: subscription.id,
+            status: subscription.status as "active",
+            priceId: price.priceId,
+            nickname: price.nickname,
+            unitAmount: price.unitAmount,
+            interval: price.interval,
+            quantity: subscription.quantity,
+          },
+        }
+      : {}),
   });
 }
 
 // ---- the reference model ---------------------------------------------------------------------------
 
-type ModelContact = { email: string; firstName: string | null; lastName: string | null; subscribed: boolean };
+/** The billing fields the model predicts (the rest are unit-tested in the domain). */
+type ModelBilling = { subscriptionStatus: string | null; plan: string | null; mrr: number };
+type ModelContact = {
+  email: string;
+  firstName: string | null;
+  lastName: string | null;
+  subscribed: boolean;
+  billing: ModelBilling;
+};
 type Outcome = {
   contacts: ModelContact[];
   /** Each trigger event as `stripe event id name → contact email`. */
@@ -137,10 +231,16 @@ type Outcome = {
  * - customer.deleted deletes or unsubscribes the customer's contact unless another live Stripe
  *   customer still holds that contact; it is final;
  * - each event fires its trigger once, on the contact it concerns, if that contact still exists;
- *   deleting a contact takes its trigger events with it.
+ *   deleting a contact takes its trigger events with it;
+ * - a subscription event concerns its customer's contact; the contact's billing comes from the
+ *   subscriptions of the customers linked to it at the end: each is its newest event, except that
+ *   one ever deleted is canceled, at the price it was deleted with; the status and plan are those
+ *   of the most relevant (active, trialing, past_due, unpaid, paused, incomplete, canceled; a tie
+ *   goes to the one whose deciding event is newest); mrr adds each active or past_due
+ *   subscription's unit amount × quantity, a yearly one divided by 12.
  */
 function referenceModel(history: HistoryEvent[], behaviour: Behaviour): Outcome {
-  type Contact = ModelContact & { key: number };
+  type Contact = Omit<ModelContact, "billing"> & { key: number };
   const contacts = new Map<number, Contact>();
   const byEmail = (email: string) => [...contacts.values()].find((contact) => contact.email === email) ?? null;
   const links = new Map<string, { contact: number | null; deleted: boolean }>();
@@ -173,6 +273,9 @@ function referenceModel(history: HistoryEvent[], behaviour: Behaviour): Outcome 
           contact.subscribed = false;
         }
       }
+    } else if (event.subscription) {
+      contact = linked ?? ensure(event.email, event.name);
+      links.set(event.customerId, { contact: contact.key, deleted: false });
     } else if (event.type === "invoice.paid") {
       contact = linked ?? ensure(event.email, event.name);
       if (!contact.firstName && !contact.lastName) Object.assign(contact, splitFullName(event.name));
@@ -194,9 +297,42 @@ function referenceModel(history: HistoryEvent[], behaviour: Behaviour): Outcome 
     if (contact) triggers.push({ key: `${event.id} ${triggerNames[event.type]}`, contact: contact.key });
   }
 
+  const ordered = [...history].sort(stripeOrder);
+  const rank = ["active", "trialing", "past_due", "unpaid", "paused", "incomplete", "canceled"];
+  const billingOf = (key: number): ModelBilling => {
+    const held = new Set([...links].filter(([, link]) => link.contact === key).map(([customerId]) => customerId));
+    const deciding = new Map<string, { event: HistoryEvent; position: number; status: string }>();
+    ordered.forEach((event, position) => {
+      const subscription = event.subscription;
+      if (!subscription || !held.has(event.customerId)) return;
+      if (deciding.get(subscription.id)?.event.type === "customer.subscription.deleted") return;
+      const status = event.type === "customer.subscription.deleted" ? "canceled" : subscription.status;
+      deciding.set(subscription.id, { event, position, status });
+    });
+    const all = [...deciding.values()];
+    const relevant = all.sort((a, b) => rank.indexOf(a.status) - rank.indexOf(b.status) || b.position - a.position)[0];
+    const mrr = all
+      .filter(({ status }) => status === "active" || status === "past_due")
+      .reduce((total, { event }) => {
+        const price = prices[event.subscription!.price]!;
+        return total + (price.unitAmount * event.subscription!.quantity) / (price.interval === "year" ? 12 : 1);
+      }, 0);
+    return {
+      subscriptionStatus: relevant?.status ?? null,
+      plan: relevant ? prices[relevant.event.subscription!.price]!.nickname : null,
+      mrr: Math.round(mrr),
+    };
+  };
+
   return {
     contacts: [...contacts.values()]
-      .map(({ email, firstName, lastName, subscribed }) => ({ email, firstName, lastName, subscribed }))
+      .map(({ key, email, firstName, lastName, subscribed }) => ({
+        email,
+        firstName,
+        lastName,
+        subscribed,
+        billing: billingOf(key),
+      }))
       .sort((a, b) => a.email.localeCompare(b.email)),
     triggers: triggers
       .filter((trigger) => contacts.has(trigger.contact))
@@ -276,9 +412,13 @@ async function deliverAll(
   // What the worker's backoff would retry once the customer event has arrived.
   for (const deliveryId of pending) await apply(deliveryId);
 
-  const contacts = await db.contact.findMany({
+  const rows = await db.contact.findMany({
     where: { workspaceId: workspace.id },
-    select: { email: true, firstName: true, lastName: true, subscribed: true },
+    select: { email: true, firstName: true, lastName: true, subscribed: true, billing: true },
+  });
+  const contacts = rows.map(({ billing, ...contact }) => {
+    const { subscriptionStatus, plan, mrr } = toBillingState(billing);
+    return { ...contact, billing: { subscriptionStatus, plan, mrr } };
   });
   const triggers = await db.triggerEvent.findMany({
     where: { workspaceId: workspace.id },
@@ -290,10 +430,21 @@ async function deliverAll(
   };
 }
 
-/** Per test, shrinking runs included: runs, events, deliveries, duplicate deliveries, runs unlike the model, triggers fired twice. */
+/**
+ * Per test, shrinking runs included: runs, events (of them subscription events), deliveries,
+ * duplicate deliveries, runs unlike the model, triggers fired twice.
+ */
 const figures = new Map<
   string,
-  { runs: number; events: number; deliveries: number; duplicates: number; mismatches: number; triggersFiredTwice: number }
+  {
+    runs: number;
+    events: number;
+    subscriptionEvents: number;
+    deliveries: number;
+    duplicates: number;
+    mismatches: number;
+    triggersFiredTwice: number;
+  }
 >();
 
 /** A history, and its events shuffled with some delivered again (same delivery, or a second endpoint). */
@@ -318,10 +469,19 @@ type Scenario = { history: HistoryEvent[]; behaviour: Behaviour; schedule: Deliv
 
 async function expectModelOutcome({ history, behaviour, schedule }: Scenario, options: { workers?: number } = {}) {
   const test = expect.getState().currentTestName ?? "";
-  const tally = figures.get(test) ?? { runs: 0, events: 0, deliveries: 0, duplicates: 0, mismatches: 0, triggersFiredTwice: 0 };
+  const tally = figures.get(test) ?? {
+    runs: 0,
+    events: 0,
+    subscriptionEvents: 0,
+    deliveries: 0,
+    duplicates: 0,
+    mismatches: 0,
+    triggersFiredTwice: 0,
+  };
   figures.set(test, tally);
   tally.runs++;
   tally.events += history.length;
+  tally.subscriptionEvents += history.filter((event) => event.subscription).length;
   tally.deliveries += schedule.length;
   tally.duplicates += schedule.length - history.length;
   const delivered = await deliverAll(history, schedule, behaviour, options);
@@ -433,6 +593,28 @@ const sharedDeletedEarly = history(
   ["evt_3", "customer.deleted", 2, "cus_a", "ada@example.com", "Ada Lovelace"],
 );
 
+const none: ModelBilling = { subscriptionStatus: null, plan: null, mrr: 0 };
+const subscriptionSteps = (...events: Array<[id: string, type: EventType, created: number, subscription: SubscriptionState]>) =>
+  events.map(([id, type, created, subscription]) => ({
+    id,
+    type,
+    created: 1_700_000_000 + created,
+    customerId: "cus_a",
+    email: "ada@example.com",
+    name: "Ada Lovelace",
+    subscription,
+  }));
+const twoSubscriptions = [
+  ...history(["evt_1", "customer.created", 0, "cus_a", "ada@example.com", "Ada Lovelace"]),
+  ...subscriptionSteps(
+    ["evt_2", "customer.subscription.created", 1, { id: "sub_1", status: "trialing", price: 0, quantity: 1 }],
+    ["evt_3", "customer.subscription.created", 2, { id: "sub_2", status: "active", price: 2, quantity: 2 }],
+    ["evt_4", "customer.subscription.updated", 3, { id: "sub_1", status: "active", price: 1, quantity: 1 }],
+    ["evt_5", "customer.subscription.deleted", 4, { id: "sub_2", status: "canceled", price: 2, quantity: 2 }],
+    ["evt_6", "customer.subscription.updated", 5, { id: "sub_2", status: "active", price: 2, quantity: 2 }],
+  ),
+];
+
 describe("the reference model", () => {
   test("says what the README says for the cases below", () => {
     expect(referenceModel(sharedContactMoves, "delete").contacts.map((contact) => contact.email)).toEqual([
@@ -440,18 +622,29 @@ describe("the reference model", () => {
       "grace@example.com",
     ]);
     expect(referenceModel(deletionOvertakes, "unsubscribe")).toEqual({
-      contacts: [{ email: "ada@example.com", firstName: "Ada", lastName: "Lovelace", subscribed: false }],
+      contacts: [{ email: "ada@example.com", firstName: "Ada", lastName: "Lovelace", subscribed: false, billing: none }],
       triggers: [
         "evt_1 customerCreated → ada@example.com",
         "evt_2 successfulPayment → ada@example.com",
         "evt_3 customerDeleted → ada@example.com",
       ],
     });
+    // sub_2 ended before its echo: only sub_1 (Team) counts.
+    expect(referenceModel(twoSubscriptions, "delete").contacts[0]!.billing).toEqual({
+      subscriptionStatus: "active",
+      plan: "Team",
+      mrr: 9900,
+    });
+    expect(referenceModel(twoSubscriptions.slice(0, 4), "delete").contacts[0]!.billing).toEqual({
+      subscriptionStatus: "active",
+      plan: "Team",
+      mrr: 9900 + 5000,
+    });
     expect(referenceModel(sharedNames, "delete").contacts).toEqual([
-      { email: "ada@example.com", firstName: "Ada", lastName: "King", subscribed: true },
+      { email: "ada@example.com", firstName: "Ada", lastName: "King", subscribed: true, billing: none },
     ]);
     expect(referenceModel(sharedDeletedEarly, "delete")).toEqual({
-      contacts: [{ email: "ada@example.com", firstName: "Ada", lastName: "Lovelace", subscribed: true }],
+      contacts: [{ email: "ada@example.com", firstName: "Ada", lastName: "Lovelace", subscribed: true, billing: none }],
       triggers: [
         "evt_1 customerCreated → ada@example.com",
         "evt_2 customerCreated → ada@example.com",
@@ -462,6 +655,10 @@ describe("the reference model", () => {
 });
 
 describe("cases the delivery order once decided", () => {
+  test("subscriptions delivered newest first, the stale echo of a deleted one included, end as in Stripe's order", async () => {
+    await expectModelOutcome({ history: twoSubscriptions, behaviour: "delete", schedule: onceEach(5, 4, 3, 2, 1, 0) });
+  });
+
   test("even in order, a contact two customers share does not follow one of them to a new email", async () => {
     await expectModelOutcome({ history: sharedContactMoves, behaviour: "delete", schedule: onceEach(0, 1, 2) });
   });
