@@ -1,7 +1,7 @@
 // What `npm start` and the browser tests run is built JavaScript: packages/db's migrate script,
-// ingest's and the worker's bundles, the dashboard's standalone server. Each is rebuilt (with its
-// workspace's own `npm run build`, as `npm run build` does for all of them) only when it is
-// missing or older than a file its build reads, so a start with nothing changed builds nothing.
+// ingest's, the API's and the worker's bundles, the dashboard's standalone server. Each is rebuilt
+// (with its workspace's own `npm run build`, as `npm run build` does for all of them) only when it
+// is missing or older than a file its build reads, so a start with nothing changed builds nothing.
 //
 //   node tooling/scripts/build-if-stale.mjs   (the browser tests run it so)
 import { execFileSync } from "node:child_process";
@@ -25,6 +25,12 @@ export const builds = [
     workspace: "@hookloop/ingest",
     output: "apps/ingest/dist/main.js",
     sources: ["apps/ingest/src", "apps/ingest/package.json", ...bundled],
+  },
+  {
+    name: "the API",
+    workspace: "@hookloop/api",
+    output: "apps/api/dist/main.js",
+    sources: ["apps/api/src", "apps/api/package.json", ...bundled],
   },
   {
     name: "the worker",
