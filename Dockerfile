@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1
 # Hookloop's images, one target per deployable, all built from the same stages:
-#   ingest · worker · dashboard · migrate (applies prisma/migrations, then exits) · cli (admin commands)
+#   ingest · api · worker · dashboard · migrate (applies prisma/migrations, then exits) · cli (admin commands)
 # docker-compose.yml builds and wires them; one alone: docker build --target worker -t hookloop-worker .
 # The images hold built JavaScript and the npm packages it imports, nothing else: no TypeScript
 # loader, no dev tools, and nothing is downloaded when a container starts (migrations run
@@ -43,7 +43,8 @@ RUN npm run db:generate && npm run build
 FROM base AS server-modules
 COPY --from=manifests /app ./
 RUN npm ci --omit=dev --omit=optional --ignore-scripts \
-      --workspace=@hookloop/ingest --workspace=@hookloop/worker --workspace=@hookloop/cli --workspace=@hookloop/db \
+      --workspace=@hookloop/ingest --workspace=@hookloop/api --workspace=@hookloop/worker --workspace=@hookloop/cli \
+      --workspace=@hookloop/db \
     && rm -rf node_modules/@hookloop \
     && npm cache clean --force
 
@@ -63,6 +64,16 @@ USER node
 HEALTHCHECK --interval=10s --timeout=3s --start-period=10s \
   CMD ["node", "-e", "fetch(`http://127.0.0.1:${process.env.PORT}/readyz`).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 CMD ["node", "--enable-source-maps", "apps/ingest/dist/main.js"]
+
+# The public API (/v1, Bearer hl_live_ keys made by the cli's apikey:create).
+FROM server AS api
+COPY --from=build /app/apps/api/dist apps/api/dist
+ENV HOST=0.0.0.0 PORT=3200
+EXPOSE 3200
+USER node
+HEALTHCHECK --interval=10s --timeout=3s --start-period=10s \
+  CMD ["node", "-e", "fetch(`http://127.0.0.1:${process.env.PORT}/readyz`).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+CMD ["node", "--enable-source-maps", "apps/api/dist/main.js"]
 
 # No published port: its /healthz and /readyz are for the healthcheck and the orchestrator, so
 # any number of workers can run side by side.

@@ -51,6 +51,7 @@ execFileSync(process.execPath, ["packages/db/dist/migrate.js"], { cwd: root, std
 const [ingestUrl, dashboardUrl] = [setting("INGEST_PUBLIC_URL"), setting("DASHBOARD_URL")];
 const ingestPort = new URL(ingestUrl).port || "3100";
 const dashboardPort = new URL(dashboardUrl).port || "3000";
+const apiPort = process.env.API_PORT ?? "3200";
 // On a developer's machine destinations may be local receivers; production refuses them.
 const allowPrivateTargets = process.env.DESTINATIONS_ALLOW_PRIVATE_TARGETS ?? "true";
 // Without an SMTP server, account emails (and the links in them) are written to the dashboard's log.
@@ -61,6 +62,12 @@ const services = [
     args: ["--enable-source-maps", "apps/ingest/dist/main.js"],
     env: { PORT: ingestPort },
     health: `http://127.0.0.1:${ingestPort}/readyz`,
+  },
+  {
+    name: "api",
+    args: ["--enable-source-maps", "apps/api/dist/main.js"],
+    env: { PORT: apiPort },
+    health: `http://127.0.0.1:${apiPort}/readyz`,
   },
   {
     name: "worker",
@@ -149,6 +156,7 @@ for (const service of services) {
 say("Hookloop is running:");
 say(`  dashboard (sign up here first)            ${dashboardUrl}`);
 say(`  ingest (the URLs you paste into Stripe)   ${ingestUrl}`);
+say(`  API (npm run hookloop -- apikey:create)   http://127.0.0.1:${apiPort}/v1  (reference: /v1/docs)`);
 say(`  worker health                             http://127.0.0.1:3101/readyz`);
 if (allowPrivateTargets === "true")
   say(

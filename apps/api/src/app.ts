@@ -1,5 +1,6 @@
 // The public API, built without listening so tests can drive it with `inject`.
 import fastifySwagger from "@fastify/swagger";
+import apiReference from "@scalar/fastify-api-reference";
 import { InvalidInputError, NotFoundError } from "@hookloop/core";
 import type { Db } from "@hookloop/db/client";
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from "fastify";
@@ -89,6 +90,17 @@ export function buildApiApp(deps: ApiDeps, options: { logger?: FastifyBaseLogger
     },
     transform: jsonSchemaTransform,
     transformObject: jsonSchemaTransformObject,
+  });
+  // The reference page and its script come from node_modules (Scalar's standalone bundle), and
+  // without Scalar's web fonts: the page loads nothing from the internet.
+  app.register(apiReference, {
+    routePrefix: "/v1/docs",
+    configuration: {
+      url: "/v1/openapi.json",
+      pageTitle: "Hookloop API reference",
+      withDefaultFonts: false,
+      hideClientButton: true,
+    },
   });
   app.register(healthRoutes, { readiness: deps.readiness });
   app.register(
