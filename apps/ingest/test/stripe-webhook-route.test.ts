@@ -92,11 +92,11 @@ describe("an event this endpoint does not take", () => {
   });
 
   test("of a type Hookloop does not support is answered 200 and recorded as ignored", async ({ post, deliveriesOf }) => {
-    const event = stripeEvent("payment_intent.succeeded");
+    const event = stripeEvent("payment_intent.created");
     const response = await post(event);
     expect(response.statusCode).toBe(200);
     const [delivery] = await deliveriesOf(event.id);
-    expect(delivery).toMatchObject({ status: "ignored", reason: "Hookloop does not handle payment_intent.succeeded events." });
+    expect(delivery).toMatchObject({ status: "ignored", reason: "Hookloop does not handle payment_intent.created events." });
   });
 });
 

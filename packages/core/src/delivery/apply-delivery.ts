@@ -17,7 +17,8 @@
 //   returns its payload and the endpoint's settings;
 // - the domain turns those into a contact change (planContactChange);
 // - hookloop_lock_contact_history locks the part of the history the change belongs to and returns it;
-// - the domain replays the part with the event; contactWrites, below, matches the replayed
+// - the domain replays the part with the event, billing state included (each event's billing fact
+//   is kept in the history with its contact change); contactWrites, below, matches the replayed
 //   contacts to rows;
 // - hookloop_apply_contact_history adds the event to the history and writes the contacts, the
 //   trigger events and the outcome, and returns the trigger events it created;

@@ -62,11 +62,11 @@ describe("the event settings", () => {
       updateEndpointSettings(tx, {
         workspaceId,
         endpointId,
-        events: events({ "charge.refunded": { enabled: true, triggerName: "refund" } }),
+        events: events({ "charge.succeeded": { enabled: true, triggerName: "charged" } }),
         onCustomerDeleted: "delete",
         syncNames: true,
       }),
     );
-    await expect(attempt).rejects.toThrow("charge.refunded is not a Stripe event Hookloop handles.");
+    await expect(attempt).rejects.toThrow("charge.succeeded is not a Stripe event Hookloop handles.");
   });
 });
