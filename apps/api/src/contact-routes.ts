@@ -8,7 +8,7 @@ import { identityOf } from "./auth";
 import { runWrite } from "./idempotency";
 import { contactSchema, emailParam, encodeCursor, erasureSchema, listOf, pageQuery, since, uuidParam } from "./schemas";
 
-const errors = { 401: errorBodySchema, 404: errorBodySchema, 422: errorBodySchema, 429: errorBodySchema };
+const errors = { 401: errorBodySchema, 404: errorBodySchema, 422: errorBodySchema, 429: errorBodySchema, 503: errorBodySchema };
 
 export const contactRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (scope, { db }) => {
   scope.get(
@@ -86,7 +86,7 @@ export const contactRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (scope, { 
           "The CLI's contacts:erase: deletes the contact with its trigger events and messages, blanks every stored Stripe payload naming the email, and keeps a hash of it so no later or replayed Stripe event brings the contact back. Erasing an email no contact has still suppresses it.",
         tags: ["Contacts"],
         params: emailParam,
-        response: { 200: erasureSchema, 403: errorBodySchema, ...errors },
+        response: { 200: erasureSchema, 400: errorBodySchema, 403: errorBodySchema, ...errors },
       },
     },
     async (request, reply) => {

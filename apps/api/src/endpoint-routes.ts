@@ -6,7 +6,7 @@ import { errorBodySchema } from "./api-error";
 import { identityOf } from "./auth";
 import { deliverySchema, deliveryStatuses, encodeCursor, endpointSchema, listOf, pageQuery } from "./schemas";
 
-const errors = { 401: errorBodySchema, 422: errorBodySchema, 429: errorBodySchema };
+const errors = { 401: errorBodySchema, 422: errorBodySchema, 429: errorBodySchema, 503: errorBodySchema };
 
 export const endpointRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (scope, { db }) => {
   scope.get(

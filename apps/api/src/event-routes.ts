@@ -20,7 +20,13 @@ export const eventRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (scope, { db
           /** Only events recorded at or after this time (ISO 8601). */
           since: since.optional(),
         }),
-        response: { 200: listOf(triggerEventSchema), 401: errorBodySchema, 422: errorBodySchema, 429: errorBodySchema },
+        response: {
+          200: listOf(triggerEventSchema),
+          401: errorBodySchema,
+          422: errorBodySchema,
+          429: errorBodySchema,
+          503: errorBodySchema,
+        },
       },
     },
     async (request) => {

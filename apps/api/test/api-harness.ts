@@ -2,14 +2,17 @@
 // memory; `newWorkspace` makes a workspace with an endpoint, keys, and contacts and trigger events
 // made the way production makes them (recorded Stripe deliveries, applied by core).
 import { Writable } from "node:stream";
-import type { LightMyRequestResponse } from "fastify";
+import type { InjectOptions, LightMyRequestResponse } from "fastify";
 import { applyDelivery, createApiKey, createEndpoint, createWorkspace, revokeApiKey, withWorkspace } from "@hookloop/core";
 import { recordTestDelivery, stripeEvent } from "@hookloop/testing";
 import { test as baseTest } from "@hookloop/testing/fixtures";
 import { readApiEnv } from "../src/env";
 import { createApiServer, type ApiServer } from "../src/server";
+import { openApiContract } from "./openapi-contract";
 
 export type ApiHarness = ApiServer & {
+  /** `app.inject`, each answer checked against the served OpenAPI document (openapi-contract.ts). */
+  inject: (request: InjectOptions) => Promise<LightMyRequestResponse>;
   /** Every line the server logged so far. */
   logged: () => string;
   get: (url: string, key: string | undefined) => Promise<LightMyRequestResponse>;
@@ -30,10 +33,17 @@ export const test = baseTest
       { logDestination },
     );
     onCleanup(() => server.close());
+    const checkContract = openApiContract(server.app);
+    const inject = async (request: InjectOptions) => {
+      const response = await server.app.inject(request);
+      checkContract(request, response);
+      return response;
+    };
     const harness: ApiHarness = {
       ...server,
+      inject,
       logged: () => lines.join(""),
-      get: (url, key) => server.app.inject({ url, headers: key ? { authorization: `Bearer ${key}` } : {} }),
+      get: (url, key) => inject({ url, headers: key ? { authorization: `Bearer ${key}` } : {} }),
     };
     return harness;
   })

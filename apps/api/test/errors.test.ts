@@ -8,7 +8,7 @@ type ErrorBody = { error: { type: string; message: string; fields?: Array<{ path
 describe("errors", () => {
   test("a missing, malformed or unknown key is 401 in the one error shape", async ({ api }) => {
     for (const authorization of [undefined, "Basic abc", "Bearer", "Bearer hl_live_nope", "Bearer sk_live_123"]) {
-      const answer = await api.app.inject({ url: "/v1/contacts", headers: authorization ? { authorization } : {} });
+      const answer = await api.inject({ url: "/v1/contacts", headers: authorization ? { authorization } : {} });
       expect(answer.statusCode, authorization).toBe(401);
       expect(answer.json<ErrorBody>().error).toEqual({ type: "unauthorized", message: expect.any(String) });
     }
@@ -50,7 +50,7 @@ describe("errors", () => {
 
   test("a malformed JSON body is 400 in the same shape, with no stack trace", async ({ api, newWorkspace }) => {
     const key = await (await newWorkspace()).key();
-    const answer = await api.app.inject({
+    const answer = await api.inject({
       method: "DELETE",
       url: "/v1/contacts/by-email/ada%40example.com",
       headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },

@@ -11,7 +11,7 @@ describe("idempotency", () => {
     const acme = await newWorkspace({ contacts: ["ada@acme.test"] });
     const key = await acme.key();
     const erase = () =>
-      api.app.inject({
+      api.inject({
         method: "DELETE",
         url: "/v1/contacts/by-email/ada%40acme.test",
         headers: { authorization: `Bearer ${key}`, "idempotency-key": "erase-ada-1" },
@@ -28,7 +28,7 @@ describe("idempotency", () => {
     expect(await db.erasureAudit.count({ where: { workspaceId: acme.workspaceId } })).toBe(1);
 
     // Without a key, the same request is a new erasure (of nothing now).
-    const plain = await api.app.inject({
+    const plain = await api.inject({
       method: "DELETE",
       url: "/v1/contacts/by-email/ada%40acme.test",
       headers: { authorization: `Bearer ${key}` },
@@ -41,7 +41,7 @@ describe("idempotency", () => {
     const acme = await newWorkspace({ contacts: ["ada@acme.test", "grace@acme.test"] });
     const key = await acme.key();
     const erase = (email: string) =>
-      api.app.inject({
+      api.inject({
         method: "DELETE",
         url: `/v1/contacts/by-email/${encodeURIComponent(email)}`,
         headers: { authorization: `Bearer ${key}`, "idempotency-key": "erase-1" },
@@ -57,7 +57,7 @@ describe("idempotency", () => {
     const acme = await newWorkspace({ contacts: ["ada@acme.test"] });
     const key = await acme.key();
     const erase = () =>
-      api.app.inject({
+      api.inject({
         method: "DELETE",
         url: "/v1/contacts/by-email/ada%40acme.test",
         headers: { authorization: `Bearer ${key}`, "idempotency-key": "together" },
@@ -72,7 +72,7 @@ describe("idempotency", () => {
     const acme = await newWorkspace({ contacts: ["ada@acme.test"] });
     const rival = await newWorkspace({ contacts: ["ada@acme.test"] });
     const erase = async (key: string) =>
-      api.app.inject({
+      api.inject({
         method: "DELETE",
         url: "/v1/contacts/by-email/ada%40acme.test",
         headers: { authorization: `Bearer ${key}`, "idempotency-key": "shared-name" },
@@ -92,7 +92,7 @@ describe("idempotency", () => {
 
   test("an Idempotency-Key that is not printable ASCII is 422", async ({ api, newWorkspace }) => {
     const key = await (await newWorkspace()).key();
-    const answer = await api.app.inject({
+    const answer = await api.inject({
       method: "DELETE",
       url: "/v1/contacts/by-email/ada%40acme.test",
       headers: { authorization: `Bearer ${key}`, "idempotency-key": "has spaces" },

@@ -1,6 +1,7 @@
 // The OpenAPI document, generated from the routes' zod schemas, and the reference page built on it.
 import { describe, expect } from "vitest";
 import { test } from "./api-harness";
+import { openApiContract } from "./openapi-contract";
 
 type Document = { openapi: string; paths: Record<string, Record<string, { responses: Record<string, unknown> }>> };
 
@@ -22,6 +23,16 @@ describe("openapi", () => {
       "GET /v1/endpoints": expect.arrayContaining(["200"]),
       "GET /v1/deliveries": expect.arrayContaining(["200"]),
     });
+  });
+
+  test("the contract check every answer of the suite goes through refuses what the document does not say", async ({ api }) => {
+    const check = openApiContract(api.app);
+    const answer = (statusCode: number, body: unknown) => ({ statusCode, json: () => body }) as never;
+    expect(() => check({ url: "/v1/contacts" }, answer(200, { data: [{ email: 1 }], nextCursor: null }))).toThrow(
+      "does not match the document",
+    );
+    expect(() => check({ url: "/v1/contacts" }, answer(418, {}))).toThrow("is not in the document");
+    expect(() => check({ url: "/v1/contacts" }, answer(200, { data: [], nextCursor: null }))).not.toThrow();
   });
 
   test("the reference page loads its script from the API itself, and nothing from elsewhere", async ({ api }) => {

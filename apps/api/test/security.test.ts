@@ -35,7 +35,7 @@ describe("security", () => {
     ]);
 
     // Erasing "another workspace's" email only suppresses it in the key's own workspace.
-    const erase = await api.app.inject({
+    const erase = await api.inject({
       method: "DELETE",
       url: "/v1/contacts/by-email/ada%40acme.test",
       headers: { authorization: `Bearer ${rivalKey}` },
@@ -48,7 +48,7 @@ describe("security", () => {
     const acme = await newWorkspace({ contacts: ["ada@acme.test"] });
     const readOnly = await acme.key(true);
     expect((await api.get("/v1/contacts", readOnly)).statusCode).toBe(200);
-    const answer = await api.app.inject({
+    const answer = await api.inject({
       method: "DELETE",
       url: "/v1/contacts/by-email/ada%40acme.test",
       headers: { authorization: `Bearer ${readOnly}` },
