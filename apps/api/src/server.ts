@@ -30,7 +30,13 @@ export async function createApiServer(env: ApiEnv, options: ApiServerOptions = {
     },
     options.logDestination,
   );
-  await checkServiceRole(db, (message) => logger.warn(message));
+  try {
+    await checkServiceRole(db, (message) => logger.warn(message));
+  } catch (error) {
+    redis.disconnect();
+    await db.$disconnect();
+    throw error;
+  }
   const app = buildApiApp(
     {
       db,
