@@ -3,6 +3,7 @@ import fastifySwagger from "@fastify/swagger";
 import apiReference from "@scalar/fastify-api-reference";
 import { InvalidInputError, NotFoundError } from "@hookloop/core";
 import type { Db } from "@hookloop/db/client";
+import type { TypedQueue } from "@hookloop/queue";
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from "fastify";
 import {
   hasZodFastifySchemaValidationErrors,
@@ -22,7 +23,13 @@ import { applyRateLimit, type KeyRateLimit } from "./rate-limit";
 
 export const MAX_BODY_BYTES = 256 * 1024;
 
-export type ApiDeps = { db: Db; rateLimit: KeyRateLimit; readiness: ReadinessCheck };
+export type ApiDeps = {
+  db: Db;
+  rateLimit: KeyRateLimit;
+  readiness: ReadinessCheck;
+  /** The worker's messages queue, for the messages POST /v1/events records. */
+  messages?: TypedQueue<"messages">;
+};
 
 /** Where a refused field was: `query.updatedSince`, `params.email`, `body.properties.plan`. */
 const contextNames: Record<string, string> = { querystring: "query", params: "params", body: "body", headers: "headers" };
@@ -113,7 +120,7 @@ export function buildApiApp(deps: ApiDeps, options: { logger?: FastifyBaseLogger
           requireScope(identity, request.method);
         });
         authed.register(contactRoutes, { db: deps.db });
-        authed.register(eventRoutes, { db: deps.db });
+        authed.register(eventRoutes, { db: deps.db, ...(deps.messages ? { messages: deps.messages } : {}) });
         authed.register(endpointRoutes, { db: deps.db });
       });
     },

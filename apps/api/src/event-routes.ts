@@ -1,12 +1,33 @@
-import { filterTriggerEvents, withWorkspace } from "@hookloop/core";
+import { filterTriggerEvents, messageJobId, recordApiTriggerEvent, withWorkspace } from "@hookloop/core";
 import type { Db } from "@hookloop/db/client";
+import { triggerNameSchema } from "@hookloop/domain";
+import type { TypedQueue } from "@hookloop/queue";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { errorBodySchema } from "./api-error";
 import { identityOf } from "./auth";
+import { runWrite } from "./idempotency";
 import { encodeCursor, listOf, pageQuery, since, triggerEventSchema } from "./schemas";
 
-export const eventRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (scope, { db }) => {
+const firedEvent = z
+  .object({
+    /** A contact of the workspace; the event is refused with 404 for an email no contact has. */
+    email: z.string().max(320),
+    name: triggerNameSchema,
+    properties: z
+      .record(z.string().max(100), z.union([z.string().max(2_000), z.number(), z.boolean(), z.null()]))
+      .refine((properties) => Object.keys(properties).length <= 50, "At most 50 properties.")
+      .default({}),
+  })
+  .meta({ id: "FiredEvent" });
+
+export type EventRoutesOptions = {
+  db: Db;
+  /** Where the worker takes messages from; the message relay sends any this could not queue. */
+  messages?: TypedQueue<"messages">;
+};
+
+export const eventRoutes: FastifyPluginAsyncZod<EventRoutesOptions> = async (scope, { db, messages }) => {
   scope.get(
     "/events",
     {
@@ -51,6 +72,54 @@ export const eventRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (scope, { db
         })),
         nextCursor: encodeCursor(page.next),
       };
+    },
+  );
+
+  scope.post(
+    "/events",
+    {
+      schema: {
+        summary: "Fire a trigger event for a contact",
+        description:
+          "Recorded like a trigger event a Stripe event fires (its stripeEventId is api_…) and sent to every destination that takes its name. The contact must exist: creating one from the API is not there yet.",
+        tags: ["Events"],
+        body: firedEvent,
+        response: {
+          201: triggerEventSchema,
+          400: errorBodySchema,
+          401: errorBodySchema,
+          403: errorBodySchema,
+          404: errorBodySchema,
+          422: errorBodySchema,
+          429: errorBodySchema,
+          503: errorBodySchema,
+        },
+      },
+    },
+    async (request, reply) => {
+      const identity = identityOf(request);
+      const { workspaceId } = identity;
+      return runWrite(db, request, reply, identity, async (tx) => {
+        const { triggerEvent, messageIds } = await recordApiTriggerEvent(tx, { workspaceId, ...request.body });
+        return {
+          statusCode: 201,
+          body: {
+            ...triggerEvent,
+            properties: request.body.properties,
+            occurredAt: triggerEvent.occurredAt.toISOString(),
+            createdAt: triggerEvent.createdAt.toISOString(),
+          },
+          afterCommit: async () => {
+            if (!messages || !messageIds.length) return;
+            // Committed already: a refused add leaves the messages to the relay.
+            await messages
+              .addBulk(
+                messageIds.map((messageId) => ({ jobId: messageJobId(messageId, 0), payload: { messageId, workspaceId } })),
+              )
+              .catch((error: unknown) => request.log.warn({ err: error }, "could not queue its messages; the relay will"));
+          },
+        };
+      });
     },
   );
 };

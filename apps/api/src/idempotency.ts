@@ -17,7 +17,12 @@ import type { Db, Prisma } from "@hookloop/db/client";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { ApiError } from "./api-error";
 
-export type WriteAnswer = { statusCode: number; body: Prisma.InputJsonValue };
+export type WriteAnswer = {
+  statusCode: number;
+  body: Prisma.InputJsonValue;
+  /** Runs once the write has committed, never for a replayed answer: queueing what it recorded, say. */
+  afterCommit?: () => Promise<void>;
+};
 
 /** Lost the race to another request with the same key, which committed first: this one rolls back. */
 class AnsweredMeanwhile extends Error {}
@@ -68,7 +73,8 @@ export async function runWrite(
           apiKeyId: identity.apiKeyId,
           key: header,
           requestHash,
-          ...answer,
+          statusCode: answer.statusCode,
+          body: answer.body,
         });
         if (!recorded) throw new AnsweredMeanwhile();
         return answer;
@@ -82,6 +88,7 @@ export async function runWrite(
   }
 }
 
-function send(reply: FastifyReply, answer: WriteAnswer) {
+async function send(reply: FastifyReply, answer: WriteAnswer) {
+  await answer.afterCommit?.();
   return reply.code(answer.statusCode).send(answer.body);
 }

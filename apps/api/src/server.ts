@@ -1,7 +1,7 @@
 // Wires the API app to real Postgres and Redis.
 import { checkDependencies } from "@hookloop/core";
 import { checkServiceRole, createDb } from "@hookloop/db/client";
-import { connectProducer, waitForConnection } from "@hookloop/queue";
+import { connectProducer, openQueue, waitForConnection } from "@hookloop/queue";
 import type { FastifyInstance } from "fastify";
 import { pino, type DestinationStream } from "pino";
 import { buildApiApp } from "./app";
@@ -37,9 +37,11 @@ export async function createApiServer(env: ApiEnv, options: ApiServerOptions = {
     await db.$disconnect();
     throw error;
   }
+  const messages = openQueue("messages", { connection: redis, prefix: env.REDIS_PREFIX });
   const app = buildApiApp(
     {
       db,
+      messages,
       rateLimit: createKeyRateLimit({ redis, prefix: env.REDIS_PREFIX, perMinute: env.API_RATE_LIMIT_PER_MINUTE }),
       readiness: () => checkDependencies(db, { redis }),
     },
@@ -49,6 +51,7 @@ export async function createApiServer(env: ApiEnv, options: ApiServerOptions = {
     app,
     close: async () => {
       await app.close();
+      await messages.close();
       redis.disconnect();
       await db.$disconnect();
     },

@@ -62,3 +62,4 @@ export * from "./contact/filter-contacts";
 export * from "./contact/find-contact";
 export * from "./trigger-event/filter-trigger-events";
 export * from "./delivery/filter-deliveries";
+export * from "./trigger-event/record-api-trigger-event";
