@@ -20,6 +20,7 @@ import { endpointRoutes } from "./endpoint-routes";
 import { eventRoutes } from "./event-routes";
 import { healthRoutes, type ReadinessCheck } from "./health-routes";
 import { applyRateLimit, type KeyRateLimit } from "./rate-limit";
+import { createRefusalLimit } from "./refusal-limit";
 
 export const MAX_BODY_BYTES = 256 * 1024;
 
@@ -27,6 +28,8 @@ export type ApiDeps = {
   db: Db;
   rateLimit: KeyRateLimit;
   readiness: ReadinessCheck;
+  /** How many requests with a key that is not valid one address may make per minute; 30 by default. */
+  refusalsPerMinute?: number;
   /** The worker's messages queue, for the messages POST /v1/events records. */
   messages?: TypedQueue<"messages">;
 };
@@ -109,13 +112,22 @@ export function buildApiApp(deps: ApiDeps, options: { logger?: FastifyBaseLogger
       hideClientButton: true,
     },
   });
+  const refusals = createRefusalLimit({ perMinute: deps.refusalsPerMinute ?? 30 });
   app.register(healthRoutes, { readiness: deps.readiness });
   app.register(
     async (v1) => {
       v1.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
       v1.register(async (authed) => {
         authed.addHook("onRequest", async (request, reply) => {
-          const identity = await authenticate(deps.db, request);
+          const retryAfter = await refusals.retryAfterSeconds(request.ip);
+          if (retryAfter) {
+            reply.header("Retry-After", retryAfter);
+            throw new ApiError(429, "rate_limited", `Too many requests with keys that are not valid; retry in ${retryAfter} s.`);
+          }
+          const identity = await authenticate(deps.db, request).catch(async (error: unknown) => {
+            if (error instanceof ApiError && error.statusCode === 401) await refusals.countRefusal(request.ip);
+            throw error;
+          });
           await applyRateLimit(deps.rateLimit, identity.apiKeyId, reply);
           requireScope(identity, request.method);
         });
