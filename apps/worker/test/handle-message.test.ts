@@ -434,7 +434,7 @@ test("erasing a contact deletes the messages about them, sent or waiting", async
   expect(await db.messageAttempt.count({ where: { messageId: { notIn: left.map((row) => row.id) }, workspaceId } })).toBe(0);
 });
 
-test("a destination receiving contact changes gets contact.created, contact.updated and contact.unsubscribed, each once", async ({
+test("a destination receiving contact changes gets contact.created, contact.updated (billing, then name) and contact.unsubscribed, each once", async ({
   db,
   appDb,
   receiver,
@@ -462,10 +462,12 @@ test("a destination receiving contact changes gets contact.created, contact.upda
   // The first job run again changes nothing and records nothing.
   await createDeliveryHandler(appDb, logger)({ deliveryId: created.id, workspaceId }, { attemptsMade: 0, attemptsAllowed: 3 });
 
-  const rows = await eventually(messageRows, (found) => found.length === 4 && found.every((row) => row.status === "delivered"));
+  // The paid invoice changes the contact too: its billing (lifetime value, last paid) is news.
+  const rows = await eventually(messageRows, (found) => found.length === 5 && found.every((row) => row.status === "delivered"));
   expect(rows.map((row) => row.type).sort()).toEqual([
     "contact.created",
     "contact.unsubscribed",
+    "contact.updated",
     "contact.updated",
     "trigger.fired",
   ]);
@@ -479,7 +481,13 @@ test("a destination receiving contact changes gets contact.created, contact.upda
     lastName: "Lee",
     subscribed: true,
   });
-  expect(bodies.find((body) => body.type === "contact.updated")!.contact).toMatchObject({ lastName: "Park" });
+  const updates = bodies.filter((body) => body.type === "contact.updated").map((body) => body.contact);
+  expect(updates).toEqual(
+    expect.arrayContaining([
+      expect.objectContaining({ lastName: "Lee", billing: expect.objectContaining({ lastPaidAt: expect.any(String) }) }),
+      expect.objectContaining({ lastName: "Park" }),
+    ]),
+  );
   expect(bodies.find((body) => body.type === "contact.unsubscribed")!.contact).toMatchObject({ subscribed: false });
 });
 
