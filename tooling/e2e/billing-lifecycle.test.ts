@@ -6,35 +6,8 @@
 import { describe, expect } from "vitest";
 import { supportedEventTypes } from "@hookloop/domain";
 import { newTestSigningSecret, signedStripeRequest, stripeEvent, type FixtureOptions } from "@hookloop/testing";
-import { test as baseTest } from "@hookloop/testing/fixtures";
-import { freePort, runCli, startApp, waitUntil } from "./processes";
-
-const test = baseTest
-  .extend("apps", { scope: "file" }, async ({ environment }, { onCleanup }) => {
-    const [ingestPort, healthPort] = [await freePort(), await freePort()];
-    const ingestUrl = `http://127.0.0.1:${ingestPort}`;
-    const env = {
-      ...environment.env,
-      PORT: String(ingestPort),
-      WORKER_HEALTH_PORT: String(healthPort),
-      RELAY_INTERVAL_MS: "200",
-      INGEST_PUBLIC_URL: ingestUrl,
-    };
-    const ingest = startApp("apps/ingest/src/main.ts", env);
-    const worker = startApp("apps/worker/src/main.ts", env);
-    onCleanup(async () => {
-      await ingest.stop("SIGKILL");
-      await worker.stop("SIGKILL");
-    });
-    await waitUntil(async () => (await fetch(`${ingestUrl}/readyz`)).ok, { what: "ingest to be ready" });
-    await waitUntil(async () => (await fetch(`http://127.0.0.1:${healthPort}/readyz`)).ok, { what: "worker to be ready" });
-    return { env };
-  })
-  .extend("cli", ({ apps: { env } }) => (...args: string[]) => {
-    const result = runCli(args, env);
-    if (result.status !== 0) throw new Error(`CLI ${args[0]} failed: ${result.stderr}`);
-    return JSON.parse(result.stdout);
-  });
+import { waitUntil } from "./processes";
+import { test } from "./stack";
 
 const day = 86_400;
 const start = 1_760_000_000;
