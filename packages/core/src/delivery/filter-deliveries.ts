@@ -1,6 +1,7 @@
 import type { DeliveryStatus } from "@hookloop/db/client";
 import type { PagePosition } from "../contact/filter-contacts";
 import type { WorkspaceTx } from "../workspace/with-workspace";
+import { listDeliveries } from "./list-deliveries";
 
 export type FilterDeliveriesOptions = {
   workspaceId: string;
@@ -13,30 +14,8 @@ export type FilterDeliveriesOptions = {
 
 /** Newest first, keyset-paginated on (received_at, id), without payloads. */
 export async function filterDeliveries(tx: WorkspaceTx, options: FilterDeliveriesOptions) {
-  const { after } = options;
-  const rows = await tx.delivery.findMany({
-    where: {
-      workspaceId: options.workspaceId,
-      ...(options.endpointId ? { endpointId: options.endpointId } : {}),
-      ...(options.status ? { status: options.status } : {}),
-      ...(options.type ? { type: options.type } : {}),
-      ...(after ? { OR: [{ receivedAt: { lt: after.at } }, { receivedAt: after.at, id: { lt: after.id } }] } : {}),
-    },
-    orderBy: [{ receivedAt: "desc" }, { id: "desc" }],
-    take: options.limit + 1,
-    select: {
-      id: true,
-      endpointId: true,
-      stripeEventId: true,
-      type: true,
-      livemode: true,
-      status: true,
-      reason: true,
-      receivedAt: true,
-      processedAt: true,
-      contactId: true,
-    },
-  });
+  // One more than asked for says whether there is a next page.
+  const rows = await listDeliveries(tx, { ...options, limit: options.limit + 1 });
   const page = rows.slice(0, options.limit);
   const last = page.at(-1);
   return { rows: page, next: rows.length > options.limit && last ? { at: last.receivedAt, id: last.id } : null };

@@ -1,4 +1,5 @@
 import type { DeliveryStatus } from "@hookloop/db/client";
+import type { PagePosition } from "../contact/filter-contacts";
 import type { WorkspaceTx } from "../workspace/with-workspace";
 
 export type ListDeliveriesOptions = {
@@ -8,6 +9,8 @@ export type ListDeliveriesOptions = {
   type?: string;
   contactId?: string;
   limit?: number;
+  /** Only deliveries older than this one: the next page after it. */
+  after?: PagePosition;
 };
 
 /** Newest first, without payloads (they can be large); read one delivery for its payload. */
@@ -19,6 +22,9 @@ export async function listDeliveries(tx: WorkspaceTx, options: ListDeliveriesOpt
       ...(options.status ? { status: options.status } : {}),
       ...(options.type ? { type: options.type } : {}),
       ...(options.contactId ? { contactId: options.contactId } : {}),
+      ...(options.after
+        ? { OR: [{ receivedAt: { lt: options.after.at } }, { receivedAt: options.after.at, id: { lt: options.after.id } }] }
+        : {}),
     },
     orderBy: [{ receivedAt: "desc" }, { id: "desc" }],
     take: Math.min(Math.max(options.limit ?? 50, 1), 500),
