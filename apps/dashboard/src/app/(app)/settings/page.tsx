@@ -1,8 +1,11 @@
-import { listMembers } from "@hookloop/core";
+import { listApiKeys, listMembers } from "@hookloop/core";
 import { managesWorkspace, memberChangeRefusal, workspaceRoles } from "@hookloop/domain";
+import { timestamp } from "@/components/tables";
 import { requireWorkspace } from "@/server/session";
 import { CreateWorkspaceForm } from "../../create-workspace-form";
 import { inviteMember } from "../../workspace-actions";
+import { createApiKeyAction, revokeApiKeyAction } from "./api-key-actions";
+import { ApiKeyRow, CreateApiKeyForm } from "./api-keys";
 import { changeRoleAction, leaveWorkspaceAction, removeMemberAction } from "./actions";
 import { InviteForm } from "./invite-form";
 import { LeaveForm, MemberRow } from "./members";
@@ -10,6 +13,7 @@ import { LeaveForm, MemberRow } from "./members";
 export default async function SettingsPage() {
   const { workspace, user, role, inWorkspace } = await requireWorkspace();
   const members = await inWorkspace((tx) => listMembers(tx, { workspaceId: workspace.id }));
+  const apiKeys = await inWorkspace((tx) => listApiKeys(tx, { workspaceId: workspace.id }));
   const self = members.find((member) => member.userId === user.id);
   const owners = members.filter((member) => member.role === "owner").length;
   const manages = managesWorkspace(role);
@@ -30,8 +34,8 @@ export default async function SettingsPage() {
       <div className="panel">
         <h2>Members of {workspace.name}</h2>
         <p className="muted">
-          Owners and admins change endpoints, secrets, destinations and members; members see everything, send tests and replay
-          deliveries. Only an owner makes someone an owner.
+          Owners and admins change endpoints, secrets, destinations, API keys and members; members see everything, send tests and
+          replay deliveries. Only an owner makes someone an owner.
         </p>
         <table>
           <thead>
@@ -65,6 +69,52 @@ export default async function SettingsPage() {
         </table>
       </div>
       {manages && <InviteForm action={inviteMember} />}
+      <section className="panel" aria-labelledby="api-keys">
+        <h2 id="api-keys">API keys</h2>
+        <p className="muted">
+          Your developers call Hookloop&apos;s API with these, as <code>Authorization: Bearer hl_live_…</code>. A read-only key
+          reads everything of {workspace.name}; a read-write key also fires trigger events and erases contacts. A revoked key is
+          refused at once.
+        </p>
+        {apiKeys.length === 0 ? (
+          <p className="empty">No API keys yet.</p>
+        ) : (
+          <table>
+            <thead>
+              <tr>
+                <th>Name</th>
+                <th>Prefix</th>
+                <th>Scope</th>
+                <th>Created</th>
+                <th>Last used</th>
+                <th>Status</th>
+              </tr>
+            </thead>
+            <tbody>
+              {apiKeys.map((key) => (
+                <ApiKeyRow
+                  key={key.id}
+                  apiKey={{
+                    id: key.id,
+                    name: key.name,
+                    prefix: key.prefix,
+                    readOnly: key.readOnly,
+                    created: timestamp(key.createdAt),
+                    lastUsed: key.lastUsedAt ? timestamp(key.lastUsedAt) : "Never",
+                    revoked: key.revokedAt ? timestamp(key.revokedAt) : null,
+                  }}
+                  revoke={manages ? revokeApiKeyAction : undefined}
+                />
+              ))}
+            </tbody>
+          </table>
+        )}
+        {manages ? (
+          <CreateApiKeyForm action={createApiKeyAction} />
+        ) : (
+          <p className="muted small">Only the workspace&apos;s owners and admins can create or revoke API keys.</p>
+        )}
+      </section>
       <LeaveForm
         action={leaveWorkspaceAction}
         workspace={workspace.name}
