@@ -1,5 +1,6 @@
 import { endpointUrl } from "@hookloop/config";
 import type { Db } from "@hookloop/db/client";
+import { planContactChange, stripeEventSchema } from "@hookloop/domain";
 import type { SecretBox } from "@hookloop/secrets";
 import { InvalidInputError, NotFoundError } from "../errors";
 import { withWorkspace } from "../workspace/with-workspace";
@@ -14,30 +15,64 @@ export type SendTestEventOptions = {
   eventType: string;
   /** Where ingest listens, as Stripe would reach it. */
   ingestUrl: string;
-  /** How long to wait for the worker to apply it. */
+  /** How long to wait for the worker to apply each event posted. */
   waitMs?: number;
 };
+
+/** The customer events that carry the customer's email, in the order a test prefers them. */
+const customerEventTypes = ["customer.created", "customer.updated"] as const;
 
 /**
  * Does what a marketer would do by hand in Stripe's dashboard: posts a realistic event, signed with
  * the endpoint's own secret, through the real ingest URL, then reports what became of it. Takes the
- * client: it waits on ingest and the worker between two short withWorkspace reads.
+ * client: it waits on ingest and the worker between short withWorkspace reads.
+ *
+ * Stripe's subscription and quote events name the customer only by id, so Hookloop can place them
+ * only once a customer event has said whose id it is. For those the test customer is first
+ * introduced as Stripe would, by a signed customer event the endpoint has enabled, applied before
+ * the event itself is posted; with no such event enabled the test is refused, since the same
+ * events from Stripe would fail for every customer Hookloop has not seen.
  */
 export async function sendTestEvent(db: Db, options: SendTestEventOptions) {
   const { workspaceId, endpointId, box } = options;
   const endpoint = await withWorkspace(db, workspaceId, (tx) =>
-    tx.endpoint.findFirst({ where: { id: endpointId, workspaceId } }),
+    tx.endpoint.findFirst({ where: { id: endpointId, workspaceId }, include: { events: true } }),
   );
   if (!endpoint) throw new NotFoundError("endpoint");
   const [secret] = activeSigningSecrets(endpoint, box);
   if (!secret) throw new InvalidInputError("Paste the signing secret from Stripe first: the test event is signed with it.");
 
   const stamp = Date.now().toString(36);
-  const event = stripeEvent(options.eventType, {
-    customerId: `cus_test_${stamp}`,
-    email: `test+${stamp}@example.com`,
-    name: "Test Customer",
+  const created = Math.floor(Date.now() / 1000);
+  const customer = { customerId: `cus_test_${stamp}`, email: `test+${stamp}@example.com`, name: "Test Customer" };
+  const event = stripeEvent(options.eventType, { ...customer, created });
+
+  const plan = planContactChange(stripeEventSchema.parse(event), {
+    syncNames: endpoint.syncNames,
+    onCustomerDeleted: endpoint.onCustomerDeleted,
+    events: endpoint.events,
   });
+  const namesCustomerOnlyById = plan.kind === "upsert" && plan.email === null && plan.customerId !== null;
+  let customerEvent: TestDelivery | null = null;
+  if (namesCustomerOnlyById) {
+    const introduction = customerEventTypes.find((type) =>
+      endpoint.events.some((setting) => setting.eventType === type && setting.enabled),
+    );
+    if (!introduction) {
+      throw new InvalidInputError(
+        `${event.type} names the customer only by their Stripe id: Hookloop learns whose id it is from customer.created or customer.updated. Enable one of them on this endpoint and send the test again; without them, Stripe's ${event.type} events fail for every customer Hookloop has not seen.`,
+      );
+    }
+    // A second earlier, so Stripe's order puts the customer before the event, as Stripe sends them.
+    customerEvent = await post(db, options, secret, stripeEvent(introduction, { ...customer, created: created - 1 }));
+  }
+  return { ...(await post(db, options, secret, event)), customerEvent };
+}
+
+type TestDelivery = Awaited<ReturnType<typeof post>>;
+
+async function post(db: Db, options: SendTestEventOptions, secret: string, event: ReturnType<typeof stripeEvent>) {
+  const { workspaceId, endpointId } = options;
   const request = signedStripeRequest(event, secret);
   const response = await fetch(endpointUrl(options.ingestUrl, endpointId), {
     method: "POST",

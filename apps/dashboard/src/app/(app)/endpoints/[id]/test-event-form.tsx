@@ -39,6 +39,17 @@ export function TestEventForm({
         <ErrorMessage>{state.error}</ErrorMessage>
         {result && (
           <div className="notice test-result">
+            {result.customerEvent && (
+              <p>
+                <code>{result.eventType}</code> names the customer only by their Stripe id, so the test customer was introduced
+                first, as Stripe would: <code>{result.customerEvent.eventType}</code> was answered{" "}
+                <strong>{result.customerEvent.httpStatus}</strong> and its delivery is{" "}
+                <span className={`badge ${result.customerEvent.delivery?.status ?? "failed"}`}>
+                  {result.customerEvent.delivery?.status ?? "not recorded"}
+                </span>
+                .
+              </p>
+            )}
             <p>
               Ingest answered <strong>{result.httpStatus}</strong> for <code>{result.eventType}</code>.
             </p>

@@ -1,0 +1,72 @@
+// The dashboard's "Send test event" against the running ingest and worker: events that name the
+// customer only by their Stripe id (subscriptions, quotes) are applied to the test customer, whom
+// the test introduces first with the customer event the endpoint has enabled.
+import { expect } from "vitest";
+import { sendTestEvent, setEndpointSecret, updateEndpointSettings } from "@hookloop/core";
+import { newTestSigningSecret } from "@hookloop/testing";
+import { test } from "./stack";
+
+test.beforeAll(async ({ apps }) => void apps);
+
+const enabled = (...types: string[]) =>
+  types.map((eventType) => ({ eventType, enabled: true, triggerName: eventType.replaceAll(".", "_") }));
+
+test.for(["customer.subscription.created", "quote.accepted"])(
+  "a test %s is processed for the test customer and fires its trigger event",
+  async (eventType, { apps, appDb, box, newEndpoint }) => {
+    const { workspaceId, endpointId, inWorkspace } = await newEndpoint();
+    await inWorkspace(async (tx) => {
+      await setEndpointSecret(tx, { workspaceId, box, endpointId, secret: newTestSigningSecret() });
+      await updateEndpointSettings(tx, {
+        workspaceId,
+        endpointId,
+        events: enabled("customer.created", eventType),
+        onCustomerDeleted: "unsubscribe",
+        syncNames: true,
+      });
+    });
+
+    const result = await sendTestEvent(appDb, {
+      workspaceId,
+      box,
+      endpointId,
+      eventType,
+      ingestUrl: apps.ingestUrl,
+      waitMs: 20_000,
+    });
+
+    expect(result.customerEvent).toMatchObject({ eventType: "customer.created", delivery: { status: "processed" } });
+    expect(result.httpStatus).toBe(200);
+    expect(result.delivery).toMatchObject({
+      status: "processed",
+      contact: { email: expect.stringMatching(/^test\+\w+@example\.com$/), firstName: "Test", lastName: "Customer" },
+      triggerEvents: [expect.objectContaining({ name: eventType.replaceAll(".", "_") })],
+    });
+    expect(result.delivery?.contact?.id).toBe(result.customerEvent?.delivery?.contact?.id);
+  },
+);
+
+test("a test customer.subscription.created is refused, saying why, when no customer event is enabled", async ({
+  apps,
+  appDb,
+  box,
+  db,
+  newEndpoint,
+}) => {
+  const { workspaceId, endpointId, inWorkspace } = await newEndpoint();
+  await inWorkspace(async (tx) => {
+    await setEndpointSecret(tx, { workspaceId, box, endpointId, secret: newTestSigningSecret() });
+    await updateEndpointSettings(tx, {
+      workspaceId,
+      endpointId,
+      events: enabled("customer.subscription.created"),
+      onCustomerDeleted: "unsubscribe",
+      syncNames: true,
+    });
+  });
+
+  await expect(
+    sendTestEvent(appDb, { workspaceId, box, endpointId, eventType: "customer.subscription.created", ingestUrl: apps.ingestUrl }),
+  ).rejects.toThrow(/names the customer only by their Stripe id.*Enable one of them/);
+  expect(await db.delivery.count({ where: { endpointId } })).toBe(0);
+});
