@@ -1,8 +1,10 @@
 // The dashboard's "Send test event" against the running ingest and worker: events that name the
 // customer only by their Stripe id (subscriptions, quotes) are applied to the test customer, whom
-// the test introduces first with the customer event the endpoint has enabled.
+// the test introduces first with the customer event the endpoint has enabled, and so is every
+// other supported type.
 import { expect } from "vitest";
 import { sendTestEvent, setEndpointSecret, updateEndpointSettings } from "@hookloop/core";
+import { supportedEventTypes } from "@hookloop/domain";
 import { newTestSigningSecret } from "@hookloop/testing";
 import { test } from "./stack";
 
@@ -70,3 +72,41 @@ test("a test customer.subscription.created is refused, saying why, when no custo
   ).rejects.toThrow(/names the customer only by their Stripe id.*Enable one of them/);
   expect(await db.delivery.count({ where: { endpointId } })).toBe(0);
 });
+
+test("a test event of every supported type is processed with its contact and trigger event", async ({
+  apps,
+  appDb,
+  box,
+  newEndpoint,
+}) => {
+  const { workspaceId, endpointId, inWorkspace } = await newEndpoint();
+  await inWorkspace(async (tx) => {
+    await setEndpointSecret(tx, { workspaceId, box, endpointId, secret: newTestSigningSecret() });
+    await updateEndpointSettings(tx, {
+      workspaceId,
+      endpointId,
+      events: enabled(...supportedEventTypes),
+      onCustomerDeleted: "unsubscribe",
+      syncNames: true,
+    });
+  });
+
+  const outcomes = [];
+  for (const eventType of supportedEventTypes) {
+    const { delivery } = await sendTestEvent(appDb, { workspaceId, box, endpointId, eventType, ingestUrl: apps.ingestUrl });
+    outcomes.push({
+      eventType,
+      status: delivery?.status,
+      hasContact: Boolean(delivery?.contact),
+      triggers: delivery?.triggerEvents.length,
+    });
+  }
+  expect(outcomes).toEqual(
+    supportedEventTypes.map((eventType) => ({
+      eventType,
+      status: "processed",
+      hasContact: true,
+      triggers: 1,
+    })),
+  );
+}, 120_000);

@@ -28,7 +28,8 @@ const customerEventTypes = ["customer.created", "customer.updated"] as const;
  * client: it waits on ingest and the worker between short withWorkspace reads.
  *
  * Stripe's subscription and quote events name the customer only by id, so Hookloop can place them
- * only once a customer event has said whose id it is. For those the test customer is first
+ * only once a customer event has said whose id it is, and customer.deleted acts on a contact
+ * Hookloop already has. For those the test customer is first
  * introduced as Stripe would, by a signed customer event the endpoint has enabled, applied before
  * the event itself is posted; with no such event enabled the test is refused, since the same
  * events from Stripe would fail for every customer Hookloop has not seen.
@@ -52,15 +53,20 @@ export async function sendTestEvent(db: Db, options: SendTestEventOptions) {
     onCustomerDeleted: endpoint.onCustomerDeleted,
     events: endpoint.events,
   });
-  const namesCustomerOnlyById = plan.kind === "upsert" && plan.email === null && plan.customerId !== null;
+  // A deletion acts on a contact Hookloop already has; an event naming the customer only by id
+  // finds the contact through that id.
+  const needsKnownCustomer =
+    plan.kind === "delete" || (plan.kind === "upsert" && plan.email === null && plan.customerId !== null);
   let customerEvent: TestDelivery | null = null;
-  if (namesCustomerOnlyById) {
+  if (needsKnownCustomer) {
     const introduction = customerEventTypes.find((type) =>
       endpoint.events.some((setting) => setting.eventType === type && setting.enabled),
     );
     if (!introduction) {
       throw new InvalidInputError(
-        `${event.type} names the customer only by their Stripe id: Hookloop learns whose id it is from customer.created or customer.updated. Enable one of them on this endpoint and send the test again; without them, Stripe's ${event.type} events fail for every customer Hookloop has not seen.`,
+        plan.kind === "delete"
+          ? `${event.type} acts on a contact Hookloop already has, and the test customer becomes one through customer.created or customer.updated. Enable one of them on this endpoint and send the test again.`
+          : `${event.type} names the customer only by their Stripe id: Hookloop learns whose id it is from customer.created or customer.updated. Enable one of them on this endpoint and send the test again; without them, Stripe's ${event.type} events fail for every customer Hookloop has not seen.`,
       );
     }
     // A second earlier, so Stripe's order puts the customer before the event, as Stripe sends them.

@@ -41,7 +41,7 @@ export function TestEventForm({
           <div className="notice test-result">
             {result.customerEvent && (
               <p>
-                <code>{result.eventType}</code> names the customer only by their Stripe id, so the test customer was introduced
+                <code>{result.eventType}</code> needs a customer Hookloop already knows, so the test customer was introduced
                 first, as Stripe would: <code>{result.customerEvent.eventType}</code> was answered{" "}
                 <strong>{result.customerEvent.httpStatus}</strong> and its delivery is{" "}
                 <span className={`badge ${result.customerEvent.delivery?.status ?? "failed"}`}>
