@@ -6,27 +6,35 @@ import { expect } from "vitest";
 import { sendTestEvent, setEndpointSecret, updateEndpointSettings } from "@hookloop/core";
 import { supportedEventTypes } from "@hookloop/domain";
 import { newTestSigningSecret } from "@hookloop/testing";
-import { test } from "./stack";
-
-test.beforeAll(async ({ apps }) => void apps);
+import { test as stackTest } from "./stack";
 
 const enabled = (...types: string[]) =>
   types.map((eventType) => ({ eventType, enabled: true, triggerName: eventType.replaceAll(".", "_") }));
 
-test.for(["customer.subscription.created", "quote.accepted"])(
-  "a test %s is processed for the test customer and fires its trigger event",
-  async (eventType, { apps, appDb, box, newEndpoint }) => {
-    const { workspaceId, endpointId, inWorkspace } = await newEndpoint();
-    await inWorkspace(async (tx) => {
+const test = stackTest
+  /** A new endpoint with a signing secret and `types` on, each firing its type's name with dots as underscores. */
+  .extend("signedEndpoint", ({ box, newEndpoint }) => async (...types: string[]) => {
+    const endpoint = await newEndpoint();
+    const { workspaceId, endpointId } = endpoint;
+    await endpoint.inWorkspace(async (tx) => {
       await setEndpointSecret(tx, { workspaceId, box, endpointId, secret: newTestSigningSecret() });
       await updateEndpointSettings(tx, {
         workspaceId,
         endpointId,
-        events: enabled("customer.created", eventType),
+        events: enabled(...types),
         onCustomerDeleted: "unsubscribe",
         syncNames: true,
       });
     });
+    return endpoint;
+  });
+
+test.beforeAll(async ({ apps }) => void apps);
+
+test.for(["customer.subscription.created", "quote.accepted"])(
+  "a test %s is processed for the test customer and fires its trigger event",
+  async (eventType, { apps, appDb, box, signedEndpoint }) => {
+    const { workspaceId, endpointId } = await signedEndpoint("customer.created", eventType);
 
     const result = await sendTestEvent(appDb, {
       workspaceId,
@@ -53,19 +61,9 @@ test("a test customer.subscription.created is refused, saying why, when no custo
   appDb,
   box,
   db,
-  newEndpoint,
+  signedEndpoint,
 }) => {
-  const { workspaceId, endpointId, inWorkspace } = await newEndpoint();
-  await inWorkspace(async (tx) => {
-    await setEndpointSecret(tx, { workspaceId, box, endpointId, secret: newTestSigningSecret() });
-    await updateEndpointSettings(tx, {
-      workspaceId,
-      endpointId,
-      events: enabled("customer.subscription.created"),
-      onCustomerDeleted: "unsubscribe",
-      syncNames: true,
-    });
-  });
+  const { workspaceId, endpointId } = await signedEndpoint("customer.subscription.created");
 
   await expect(
     sendTestEvent(appDb, { workspaceId, box, endpointId, eventType: "customer.subscription.created", ingestUrl: apps.ingestUrl }),
@@ -77,19 +75,9 @@ test("a test event of every supported type is processed with its contact and tri
   apps,
   appDb,
   box,
-  newEndpoint,
+  signedEndpoint,
 }) => {
-  const { workspaceId, endpointId, inWorkspace } = await newEndpoint();
-  await inWorkspace(async (tx) => {
-    await setEndpointSecret(tx, { workspaceId, box, endpointId, secret: newTestSigningSecret() });
-    await updateEndpointSettings(tx, {
-      workspaceId,
-      endpointId,
-      events: enabled(...supportedEventTypes),
-      onCustomerDeleted: "unsubscribe",
-      syncNames: true,
-    });
-  });
+  const { workspaceId, endpointId } = await signedEndpoint(...supportedEventTypes);
 
   const outcomes = [];
   for (const eventType of supportedEventTypes) {
