@@ -232,12 +232,14 @@ type Outcome = {
  *   customer still holds that contact; it is final;
  * - each event fires its trigger once, on the contact it concerns, if that contact still exists;
  *   deleting a contact takes its trigger events with it;
- * - a subscription event concerns its customer's contact; the contact's billing comes from the
- *   subscriptions of the customers linked to it at the end: each is its newest event, except that
- *   one ever deleted is canceled, at the price it was deleted with; the status and plan are those
- *   of the most relevant (active, trialing, past_due, unpaid, paused, incomplete, canceled; a tie
- *   goes to the one whose deciding event is newest); mrr adds each active or past_due
- *   subscription's unit amount × quantity, a yearly one divided by 12.
+ * - a subscription event names no email (Stripe's subscription carries only the customer id): it
+ *   concerns its customer's contact, else the contact of the first email the customer's other
+ *   events name in Stripe's order (within one second that can be an email it had later);
+ * - a contact's billing comes from the subscriptions of the customers linked to it at the end: each
+ *   is its newest event, except that one ever deleted is canceled, at the price it was deleted
+ *   with; the status and plan are those of the most relevant (active, trialing, past_due, unpaid,
+ *   paused, incomplete, canceled; a tie goes to the one whose deciding event is newest); mrr adds
+ *   each active or past_due subscription's unit amount × quantity, a yearly one divided by 12.
  */
 function referenceModel(history: HistoryEvent[], behaviour: Behaviour): Outcome {
   type Contact = Omit<ModelContact, "billing"> & { key: number };
@@ -246,15 +248,26 @@ function referenceModel(history: HistoryEvent[], behaviour: Behaviour): Outcome 
   const links = new Map<string, { contact: number | null; deleted: boolean }>();
   const triggers: Array<{ key: string; contact: number }> = [];
   let nextKey = 0;
-  const ensure = (email: string, name: string) => {
+  const ensure = (email: string, name: string | null) => {
     const existing = byEmail(email);
     if (existing) return existing;
-    const contact = { key: nextKey++, email, ...splitFullName(name), subscribed: true };
+    const contact = {
+      key: nextKey++,
+      email,
+      firstName: null,
+      lastName: null,
+      ...(name && splitFullName(name)),
+      subscribed: true,
+    };
     contacts.set(contact.key, contact);
     return contact;
   };
 
-  for (const event of [...history].sort(stripeOrder)) {
+  const ordered = [...history].sort(stripeOrder);
+  const firstEmailOf = (customerId: string) =>
+    ordered.find((event) => event.customerId === customerId && !event.subscription)!.email;
+
+  for (const event of ordered) {
     const link = links.get(event.customerId);
     const linked = link?.contact != null ? (contacts.get(link.contact) ?? null) : null;
     let contact: Contact | null;
@@ -274,7 +287,7 @@ function referenceModel(history: HistoryEvent[], behaviour: Behaviour): Outcome 
         }
       }
     } else if (event.subscription) {
-      contact = linked ?? ensure(event.email, event.name);
+      contact = linked ?? ensure(firstEmailOf(event.customerId), null);
       links.set(event.customerId, { contact: contact.key, deleted: false });
     } else if (event.type === "invoice.paid") {
       contact = linked ?? ensure(event.email, event.name);
@@ -297,7 +310,6 @@ function referenceModel(history: HistoryEvent[], behaviour: Behaviour): Outcome 
     if (contact) triggers.push({ key: `${event.id} ${triggerNames[event.type]}`, contact: contact.key });
   }
 
-  const ordered = [...history].sort(stripeOrder);
   const rank = ["active", "trialing", "past_due", "unpaid", "paused", "incomplete", "canceled"];
   const billingOf = (key: number): ModelBilling => {
     const held = new Set([...links].filter(([, link]) => link.contact === key).map(([customerId]) => customerId));
@@ -593,6 +605,20 @@ const sharedDeletedEarly = history(
   ["evt_3", "customer.deleted", 2, "cus_a", "ada@example.com", "Ada Lovelace"],
 );
 
+// One second, so Stripe's order is the ids': cus_b's subscription sorts before the customer.created
+// that named grace, and its first email in that order is ada, which it moved to.
+const subscriptionFirstInItsSecond = [
+  ...history(["evt_ca1a0000", "customer.created", 0, "cus_b", "grace@example.com", "Ada Lovelace"]),
+  {
+    ...history(["evt_0aaaa001", "customer.subscription.created", 0, "cus_b", "grace@example.com", "Ada Lovelace"])[0]!,
+    subscription: { id: "sub_cus_b_0", status: "active", price: 0, quantity: 1 },
+  },
+  ...history(
+    ["evt_aa000a02", "customer.updated", 0, "cus_b", "ada@example.com", "Ada Lovelace"],
+    ["evt_0aaaa003", "customer.created", 0, "cus_a", "ada@example.com", "Ada Lovelace"],
+  ),
+];
+
 const none: ModelBilling = { subscriptionStatus: null, plan: null, mrr: 0 };
 const subscriptionSteps = (...events: Array<[id: string, type: EventType, created: number, subscription: SubscriptionState]>) =>
   events.map(([id, type, created, subscription]) => ({
@@ -669,6 +695,10 @@ describe("cases the delivery order once decided", () => {
 
   test("a contact two customers share takes the name of the newest customer event, whatever the order", async () => {
     await expectModelOutcome({ history: sharedNames, behaviour: "delete", schedule: onceEach(1, 0) });
+  });
+
+  test("a subscription event sorted first in its second belongs to the first email its customer's events name", async () => {
+    await expectModelOutcome({ history: subscriptionFirstInItsSecond, behaviour: "delete", schedule: onceEach(1, 3, 0, 2) });
   });
 
   test("a shared contact deleted before the other customer's event arrives keeps its trigger events", async () => {
