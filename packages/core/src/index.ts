@@ -59,6 +59,7 @@ export * from "./api-key/list-api-keys";
 export * from "./api-key/find-idempotent-answer";
 export * from "./api-key/record-idempotent-answer";
 export * from "./contact/filter-contacts";
+export * from "./contact/list-contact-plans";
 export * from "./contact/find-contact";
 export * from "./trigger-event/filter-trigger-events";
 export * from "./delivery/filter-deliveries";

@@ -9,6 +9,7 @@ export * from "./signing-secret";
 export * from "./replay-contact-history";
 export * from "./billing-fact";
 export * from "./billing-state";
+export * from "./money";
 export * from "./contact-record";
 export * from "./destination-message";
 export * from "./destination-url";

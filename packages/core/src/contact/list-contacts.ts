@@ -1,7 +1,8 @@
 import { toBillingState } from "@hookloop/domain";
 import type { WorkspaceTx } from "../workspace/with-workspace";
+import { billingWhere, type BillingFilter } from "./filter-contacts";
 
-export type ListContactsOptions = {
+export type ListContactsOptions = BillingFilter & {
   workspaceId: string;
   /** Matches email, first or last name, case-insensitively. */
   search?: string;
@@ -13,6 +14,7 @@ export type ListContactsOptions = {
 /**
  * Newest first, keyset-paginated on (created_at, id) so page 1,000 costs what page 1 does. Each
  * contact carries its billing state under `billing`, every field present (none yet reads as none).
+ * The search and the billing filter hold on every page.
  */
 export async function listContacts(tx: WorkspaceTx, options: ListContactsOptions) {
   const limit = Math.min(Math.max(options.limit ?? 50, 1), 500);
@@ -26,18 +28,23 @@ export async function listContacts(tx: WorkspaceTx, options: ListContactsOptions
   const rows = await tx.contact.findMany({
     where: {
       workspaceId: options.workspaceId,
-      ...(search
-        ? {
-            OR: [
-              { email: { contains: search, mode: "insensitive" } },
-              { firstName: { contains: search, mode: "insensitive" } },
-              { lastName: { contains: search, mode: "insensitive" } },
-            ],
-          }
-        : {}),
-      ...(cursor
-        ? { OR: [{ createdAt: { lt: cursor.createdAt } }, { createdAt: cursor.createdAt, id: { lt: cursor.id } }] }
-        : {}),
+      AND: [
+        ...(search
+          ? [
+              {
+                OR: [
+                  { email: { contains: search, mode: "insensitive" as const } },
+                  { firstName: { contains: search, mode: "insensitive" as const } },
+                  { lastName: { contains: search, mode: "insensitive" as const } },
+                ],
+              },
+            ]
+          : []),
+        ...billingWhere(options),
+        ...(cursor
+          ? [{ OR: [{ createdAt: { lt: cursor.createdAt } }, { createdAt: cursor.createdAt, id: { lt: cursor.id } }] }]
+          : []),
+      ],
     },
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
     take: limit + 1,
