@@ -1,12 +1,13 @@
--- Writes what a replay of one part of the history changed, for the delivery claimed in this
--- transaction (see @hookloop/core apply-delivery.ts): p_event is the delivery's own event
--- ({eventId, created, change}: its contact change from planContactChange, billing fact included),
--- added to the history here, or null when it has none; p_writes is
---   {remove: [contact id], contacts: [contact with its billing state, new or changed], placements: [{eventId, contactId}], outcome: {status, reason, contactId}}
+-- Writes what a replay of one part of the history changed (see @hookloop/core
+-- contact/contact-history.ts), for the delivery claimed in this transaction, or, with p_delivery_id
+-- null, for a change from the workspace's own app or an import: p_event is the new event
+-- ({eventId, created, change}: its contact change, billing fact included), added to the history
+-- here, or null when it has none; p_writes is
+--   {remove: [contact id], contacts: [contact with its billing state and source, new or changed], placements: [{eventId, contactId}], outcome: {status, reason, contactId}}
 -- Contacts go first, with the emails that change parked on a placeholder so that two contacts may
 -- trade emails; then the event joins the history, each re-placed event moves its trigger events
 -- to its contact (or drops them when it has none), and the delivery records its outcome and
--- leaves the outbox.
+-- leaves the outbox (when there is one).
 -- Returns {fired, contacts}: the trigger events this call created (not those it moved), each with
 -- its contact as the row stands (to_jsonb), and the contacts it created, changed or deleted, each
 -- with the row after (before, for a deletion) and whether it was subscribed before. A trigger event
@@ -50,10 +51,10 @@ BEGIN
   END LOOP;
   INSERT INTO contact AS c (id, workspace_id, email, first_name, last_name, subscribed, source, stripe_customer_id, billing,
                             first_event_id)
-  SELECT x.id, v_ws, x.email, x."firstName", x."lastName", x.subscribed, 'Stripe', x."stripeCustomerId", x.billing, x."firstEventId"
+  SELECT x.id, v_ws, x.email, x."firstName", x."lastName", x.subscribed, x.source, x."stripeCustomerId", x.billing, x."firstEventId"
     FROM jsonb_to_recordset(p_writes->'contacts')
-      AS x(id uuid, email text, "firstName" text, "lastName" text, subscribed boolean, "stripeCustomerId" text, billing jsonb,
-           "firstEventId" text)
+      AS x(id uuid, email text, "firstName" text, "lastName" text, subscribed boolean, source text, "stripeCustomerId" text,
+           billing jsonb, "firstEventId" text)
   ON CONFLICT (id) DO UPDATE SET
     email = EXCLUDED.email, first_name = EXCLUDED.first_name, last_name = EXCLUDED.last_name, subscribed = EXCLUDED.subscribed,
     stripe_customer_id = EXCLUDED.stripe_customer_id, billing = EXCLUDED.billing, first_event_id = EXCLUDED.first_event_id,
@@ -62,11 +63,12 @@ BEGIN
   -- The same Stripe event through a second endpoint: one change, the triggers of both.
   IF p_event IS NOT NULL THEN
     INSERT INTO contact_event AS ce (workspace_id, stripe_event_id, stripe_created_at, customer_id, email, first_name, last_name,
-                                     authoritative, deletion, billing, triggers, delivery_id, contact_id)
+                                     authoritative, deletion, billing, subscribed, triggers, delivery_id, contact_id)
     SELECT v_ws, p_event->>'eventId', (p_event->>'created')::timestamptz, v_change->>'customerId', v_change->>'email',
            v_change->'name'->>'firstName', v_change->'name'->>'lastName', coalesce((v_change->>'authoritative')::boolean, false),
            CASE WHEN v_change->>'kind' = 'delete' THEN (v_change->>'behaviour')::deletion_behaviour END,
-           nullif(v_change->'billing', 'null'), coalesce(v_change->'triggers', '[]'), p_delivery_id, p."contactId"
+           nullif(v_change->'billing', 'null'), (v_change->>'subscribed')::boolean, coalesce(v_change->'triggers', '[]'),
+           p_delivery_id, p."contactId"
       FROM jsonb_to_recordset(p_writes->'placements') AS p("eventId" text, "contactId" uuid)
       WHERE p."eventId" = p_event->>'eventId'
     ON CONFLICT (workspace_id, stripe_event_id) DO UPDATE SET
@@ -86,7 +88,7 @@ BEGIN
       v_delivery_id := v_event_delivery_id;
     END IF;
     -- A delivery another worker holds (a replay of it) records its own contact when it is done.
-    IF v_delivery_id <> p_delivery_id THEN
+    IF v_delivery_id IS DISTINCT FROM p_delivery_id THEN
       UPDATE delivery SET contact_id = v_placement."contactId"
         WHERE id = (SELECT id FROM delivery WHERE id = v_delivery_id FOR UPDATE SKIP LOCKED)
           AND contact_id IS DISTINCT FROM v_placement."contactId";
@@ -113,11 +115,13 @@ BEGIN
     END IF;
   END LOOP;
 
-  UPDATE delivery SET status = (p_writes->'outcome'->>'status')::delivery_status, reason = p_writes->'outcome'->>'reason',
-                      contact_id = (p_writes->'outcome'->>'contactId')::uuid, processed_at = now(), attempts = attempts + 1
-    WHERE id = p_delivery_id;
-  IF NOT FOUND THEN RAISE EXCEPTION 'delivery % does not exist', p_delivery_id; END IF;
-  DELETE FROM delivery_outbox WHERE delivery_id = p_delivery_id;
+  IF p_delivery_id IS NOT NULL THEN
+    UPDATE delivery SET status = (p_writes->'outcome'->>'status')::delivery_status, reason = p_writes->'outcome'->>'reason',
+                        contact_id = (p_writes->'outcome'->>'contactId')::uuid, processed_at = now(), attempts = attempts + 1
+      WHERE id = p_delivery_id;
+    IF NOT FOUND THEN RAISE EXCEPTION 'delivery % does not exist', p_delivery_id; END IF;
+    DELETE FROM delivery_outbox WHERE delivery_id = p_delivery_id;
+  END IF;
   IF v_report THEN
     SELECT coalesce(jsonb_agg(jsonb_build_object(
              'change', CASE WHEN NOT v_before ? c.id::text THEN 'created'

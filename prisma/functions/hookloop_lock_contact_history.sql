@@ -12,7 +12,7 @@
 -- deliveries whose parts touch run one after the other and others at once. A part that grew while
 -- its locks were taken (another delivery linked it to more) cannot be locked in order any more:
 -- the caller rolls back and runs again with p_exclusive, holding the workspace's contacts lock alone.
--- Caller: @hookloop/core apply-delivery.ts.
+-- Caller: @hookloop/core contact/contact-history.ts.
 CREATE OR REPLACE FUNCTION hookloop_lock_contact_history(
   p_customer_id text, p_email text, p_email_hash text, p_contacts_lock bigint, p_exclusive boolean
 )
@@ -75,7 +75,7 @@ BEGIN
       SELECT coalesce(jsonb_agg(jsonb_build_object(
         'eventId', e.stripe_event_id, 'created', e.stripe_created_at, 'customerId', e.customer_id, 'email', e.email,
         'firstName', e.first_name, 'lastName', e.last_name, 'authoritative', e.authoritative, 'deletion', e.deletion,
-        'billing', e.billing, 'contactId', e.contact_id)), '[]')
+        'billing', e.billing, 'subscribed', e.subscribed, 'contactId', e.contact_id)), '[]')
       FROM (SELECT DISTINCT ON (stripe_event_id) * FROM unnest(v_events)) AS e),
     'contacts', (
       SELECT coalesce(jsonb_agg(jsonb_build_object(

@@ -8,6 +8,7 @@ export const errorTypes = [
   "not_found",
   "invalid_input",
   "idempotency_key_reused",
+  "erased",
   "rate_limited",
   "payload_too_large",
   "unavailable",
@@ -44,3 +45,10 @@ export class ApiError extends Error {
 }
 
 export const notFound = (what: string) => new ApiError(404, "not_found", `No ${what} with that id in this workspace.`);
+
+export const erased = () =>
+  new ApiError(
+    409,
+    "erased",
+    "This email was erased at the person's request (GDPR art. 17); Hookloop keeps it suppressed and does not add it again.",
+  );

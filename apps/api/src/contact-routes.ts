@@ -1,14 +1,60 @@
-import { eraseContact, filterContacts, findContact, withWorkspace } from "@hookloop/core";
+import { randomUUID } from "node:crypto";
+import {
+  API_EVENT_PREFIX,
+  applyContactChangeInWorkspace,
+  eraseContact,
+  filterContacts,
+  findContact,
+  withWorkspace,
+  type ApplyContactChangeOptions,
+  type WorkspaceTx,
+} from "@hookloop/core";
 import type { Db } from "@hookloop/db/client";
 import { toContactRecord } from "@hookloop/domain";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { errorBodySchema, notFound } from "./api-error";
+import { ApiError, erased, errorBodySchema, notFound } from "./api-error";
 import { identityOf } from "./auth";
 import { runWrite } from "./idempotency";
 import { contactSchema, emailParam, encodeCursor, erasureSchema, listOf, pageQuery, since, uuidParam } from "./schemas";
 
 const errors = { 401: errorBodySchema, 404: errorBodySchema, 422: errorBodySchema, 429: errorBodySchema, 503: errorBodySchema };
+const writeErrors = { ...errors, 400: errorBodySchema, 403: errorBodySchema, 409: errorBodySchema };
+
+const nameField = z.string().trim().max(200).nullable().optional();
+const contactUpdate = z
+  .object({
+    /** Null clears it; left out, the contact keeps its own. */
+    firstName: nameField,
+    lastName: nameField,
+    subscribed: z.boolean().optional(),
+  })
+  .strict()
+  .meta({ id: "ContactUpdate" });
+
+type ContactWrite = Pick<ApplyContactChangeOptions, "name" | "subscribed">;
+
+/**
+ * A change from the workspace's own app, into the contact history like a Stripe event, dated now
+ * (see applyContactChange): the contact as it stands after, and whether the change created it.
+ */
+async function writeContact(tx: WorkspaceTx, workspaceId: string, email: string, write: ContactWrite) {
+  const eventId = `${API_EVENT_PREFIX}${randomUUID()}`;
+  const outcome = await applyContactChangeInWorkspace(tx, {
+    workspaceId,
+    eventId,
+    created: new Date(),
+    customerId: null,
+    email,
+    authoritative: true,
+    origin: "api",
+    ...write,
+  });
+  if (outcome.status === "erased") throw erased();
+  const contact = await tx.contact.findFirstOrThrow({ where: { id: outcome.contactId! }, omit: { workspaceId: true } });
+  const { firstEventId, ...row } = contact;
+  return { contact: toContactRecord(row), created: firstEventId === eventId };
+}
 
 export const contactRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (scope, { db }) => {
   scope.get(
@@ -74,6 +120,55 @@ export const contactRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (scope, { 
       const contact = await withWorkspace(db, workspaceId, (tx) => findContact(tx, { workspaceId, email: request.params.email }));
       if (!contact) throw notFound("contact");
       return toContactRecord(contact);
+    },
+  );
+
+  scope.put(
+    "/contacts/by-email/:email",
+    {
+      schema: {
+        summary: "Create or update a contact by email",
+        description:
+          "From your own app (source `API`). The change joins the contact's history dated when Hookloop receives it, and is replayed with Stripe's events in the order of their times: a Stripe event created later than this request overwrites the names it sets, one created earlier does not, whichever arrives first. A field left out keeps the contact's value. An erased email is refused with 409. 201 when the contact is new.",
+        tags: ["Contacts"],
+        params: emailParam,
+        body: contactUpdate,
+        response: { 200: contactSchema, 201: contactSchema, ...writeErrors },
+      },
+    },
+    async (request, reply) => {
+      const identity = identityOf(request);
+      const { firstName, lastName, subscribed } = request.body;
+      return runWrite(db, request, reply, identity, async (tx) => {
+        const { contact, created } = await writeContact(tx, identity.workspaceId, request.params.email, {
+          ...(firstName !== undefined || lastName !== undefined ? { name: { firstName, lastName } } : {}),
+          ...(subscribed !== undefined ? { subscribed } : {}),
+        });
+        return { statusCode: created ? 201 : 200, body: contact };
+      });
+    },
+  );
+
+  scope.post(
+    "/contacts/by-email/:email/unsubscribe",
+    {
+      schema: {
+        summary: "Unsubscribe a contact",
+        description:
+          "The person asked your app to stop sending them marketing: the contact stays, with `subscribed: false`, until a later PUT subscribes it again; Stripe's events do not. 404 for an email no contact has.",
+        tags: ["Contacts"],
+        params: emailParam,
+        response: { 200: contactSchema, ...writeErrors },
+      },
+    },
+    async (request, reply) => {
+      const identity = identityOf(request);
+      return runWrite(db, request, reply, identity, async (tx) => {
+        const { contact, created } = await writeContact(tx, identity.workspaceId, request.params.email, { subscribed: false });
+        // Rolls the new contact back with the transaction.
+        if (created) throw new ApiError(404, "not_found", "No contact with that email in this workspace.");
+        return { statusCode: 200, body: contact };
+      });
     },
   );
 

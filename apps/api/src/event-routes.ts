@@ -1,18 +1,25 @@
-import { filterTriggerEvents, messageJobId, recordApiTriggerEvent, withWorkspace } from "@hookloop/core";
+import { randomUUID } from "node:crypto";
+import {
+  API_EVENT_PREFIX,
+  applyContactChangeInWorkspace,
+  filterTriggerEvents,
+  messageJobId,
+  withWorkspace,
+} from "@hookloop/core";
 import type { Db } from "@hookloop/db/client";
-import { triggerNameSchema } from "@hookloop/domain";
+import { isPlausibleEmail, triggerNameSchema } from "@hookloop/domain";
 import type { TypedQueue } from "@hookloop/queue";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { errorBodySchema } from "./api-error";
+import { erased, errorBodySchema } from "./api-error";
 import { identityOf } from "./auth";
 import { runWrite } from "./idempotency";
 import { encodeCursor, listOf, pageQuery, since, triggerEventSchema } from "./schemas";
 
 const firedEvent = z
   .object({
-    /** A contact of the workspace; the event is refused with 404 for an email no contact has. */
-    email: z.string().max(320),
+    /** The contact's email; a new email becomes a contact (source `API`). */
+    email: z.string().max(320).refine(isPlausibleEmail, "Not an email address."),
     name: triggerNameSchema,
     properties: z
       .record(z.string().max(100), z.union([z.string().max(2_000), z.number(), z.boolean(), z.null()]))
@@ -81,7 +88,7 @@ export const eventRoutes: FastifyPluginAsyncZod<EventRoutesOptions> = async (sco
       schema: {
         summary: "Fire a trigger event for a contact",
         description:
-          "Recorded like a trigger event a Stripe event fires (its stripeEventId is api_…) and sent to every destination that takes its name. The contact must exist: creating one from the API is not there yet.",
+          "Recorded like a trigger event a Stripe event fires (its stripeEventId is api_…) and sent to every destination that takes its name. A new email becomes a contact first (source `API`), through the same contact history as Stripe's events. An erased email is refused with 409.",
         tags: ["Events"],
         body: firedEvent,
         response: {
@@ -89,7 +96,7 @@ export const eventRoutes: FastifyPluginAsyncZod<EventRoutesOptions> = async (sco
           400: errorBodySchema,
           401: errorBodySchema,
           403: errorBodySchema,
-          404: errorBodySchema,
+          409: errorBodySchema,
           422: errorBodySchema,
           429: errorBodySchema,
           503: errorBodySchema,
@@ -100,12 +107,36 @@ export const eventRoutes: FastifyPluginAsyncZod<EventRoutesOptions> = async (sco
       const identity = identityOf(request);
       const { workspaceId } = identity;
       return runWrite(db, request, reply, identity, async (tx) => {
-        const { triggerEvent, messageIds } = await recordApiTriggerEvent(tx, { workspaceId, ...request.body });
+        const { email, name, properties } = request.body;
+        const eventId = `${API_EVENT_PREFIX}${randomUUID()}`;
+        const outcome = await applyContactChangeInWorkspace(tx, {
+          workspaceId,
+          eventId,
+          created: new Date(),
+          customerId: null,
+          email,
+          authoritative: false,
+          triggers: [{ name, properties }],
+          origin: "api",
+        });
+        if (outcome.status === "erased") throw erased();
+        const { messageIds } = outcome;
+        const triggerEvent = await tx.triggerEvent.findFirstOrThrow({
+          where: { workspaceId, stripeEventId: eventId },
+          select: {
+            id: true,
+            name: true,
+            stripeEventId: true,
+            occurredAt: true,
+            createdAt: true,
+            contact: { select: { id: true, email: true } },
+          },
+        });
         return {
           statusCode: 201,
           body: {
             ...triggerEvent,
-            properties: request.body.properties,
+            properties,
             occurredAt: triggerEvent.occurredAt.toISOString(),
             createdAt: triggerEvent.createdAt.toISOString(),
           },

@@ -89,7 +89,7 @@ describe("firing events", () => {
     expect(await db.triggerEvent.count({ where: { workspaceId: acme.workspaceId, name: "signedUp" } })).toBe(1);
   });
 
-  test("an email no contact has is 404, a bad name or property 422, a read-only key 403, another workspace's contact 404", async ({
+  test("an email no contact has becomes a contact of the key's workspace alone; a bad name or property 422, a read-only key 403", async ({
     api,
     newWorkspace,
     db,
@@ -100,7 +100,6 @@ describe("firing events", () => {
       api.inject({ method: "POST", url: "/v1/events", headers: { authorization: `Bearer ${key}` }, payload });
     const key = await acme.key();
 
-    expect((await post(key, { email: "nobody@example.com", name: "signedUp" })).statusCode).toBe(404);
     const invalid = await post(key, { email: "ada@example.com", name: "has spaces", properties: { nested: { a: 1 } } });
     expect(invalid.statusCode).toBe(422);
     expect(
@@ -109,8 +108,48 @@ describe("firing events", () => {
         .error.fields.map((field) => field.path)
         .sort(),
     ).toEqual(["body.name", "body.properties.nested"]);
+    expect((await post(key, { email: "not an email", name: "signedUp" })).statusCode).toBe(422);
     expect((await post(await acme.key(true), { email: "ada@example.com", name: "signedUp" })).statusCode).toBe(403);
-    expect((await post(await rival.key(), { email: "ada@example.com", name: "signedUp" })).statusCode).toBe(404);
     expect(await db.triggerEvent.count({ where: { workspaceId: acme.workspaceId, name: "signedUp" } })).toBe(0);
+
+    const fresh = await post(key, { email: "linus@example.com", name: "signedUp" });
+    expect(fresh.statusCode).toBe(201);
+    expect(fresh.json()).toMatchObject({ contact: { email: "linus@example.com" } });
+    expect(await db.contact.findFirst({ where: { workspaceId: acme.workspaceId, email: "linus@example.com" } })).toMatchObject({
+      source: "API",
+      subscribed: true,
+    });
+
+    // The rival's key reaches the rival's own workspace: a contact of its own, none of Acme's changed.
+    const rivals = await post(await rival.key(), { email: "ada@example.com", name: "signedUp" });
+    expect(rivals.statusCode).toBe(201);
+    expect(rivals.json<{ contact: { id: string } }>().contact.id).not.toBe(
+      (await db.contact.findFirstOrThrow({ where: { workspaceId: acme.workspaceId, email: "ada@example.com" } })).id,
+    );
+    expect(await db.triggerEvent.count({ where: { workspaceId: acme.workspaceId, name: "signedUp" } })).toBe(1);
+  });
+
+  test("an erased email is refused with 409 and stays erased", async ({ api, newWorkspace, db }) => {
+    const acme = await newWorkspace({ contacts: ["ada@example.com"] });
+    const key = await acme.key();
+    const erase = await api.inject({
+      method: "DELETE",
+      url: "/v1/contacts/by-email/ada%40example.com",
+      headers: { authorization: `Bearer ${key}` },
+    });
+    expect(erase.statusCode).toBe(200);
+
+    const answer = await api.inject({
+      method: "POST",
+      url: "/v1/events",
+      headers: { authorization: `Bearer ${key}` },
+      payload: { email: "ada@example.com", name: "signedUp" },
+    });
+    expect(answer.statusCode).toBe(409);
+    expect(answer.json()).toEqual({
+      error: { type: "erased", message: expect.stringContaining("erased at the person's request") },
+    });
+    expect(await db.contact.count({ where: { workspaceId: acme.workspaceId } })).toBe(0);
+    expect(await db.triggerEvent.count({ where: { workspaceId: acme.workspaceId } })).toBe(0);
   });
 });

@@ -31,6 +31,8 @@ export type ContactPlan =
       authoritative: boolean;
       /** What the event says about the customer's billing, replayed into the contact's billing state. */
       billing: BillingFact | null;
+      /** Set only by the workspace's own app (the API): the person subscribed or unsubscribed. Stripe's events never set it. */
+      subscribed?: boolean | null;
       triggers: PlannedTrigger[];
     }
   | {

@@ -24,6 +24,23 @@ const invoice = (eventId: string, second: number, customerId: string | null, ema
   authoritative: false,
   billing: null,
 });
+/** A change from the workspace's own app (PUT /v1/contacts/by-email/…). */
+const fromApi = (
+  eventId: string,
+  second: number,
+  email: string,
+  change: { name?: ReturnType<typeof name>; subscribed?: boolean },
+): HistoryEvent => ({
+  kind: "upsert",
+  eventId,
+  created: at(second),
+  customerId: null,
+  email,
+  name: change.name ?? null,
+  authoritative: true,
+  billing: null,
+  subscribed: change.subscribed ?? null,
+});
 const deleted = (eventId: string, second: number, customerId: string, behaviour: "delete" | "unsubscribe"): HistoryEvent => ({
   kind: "delete",
   eventId,
@@ -138,5 +155,55 @@ describe("replayContactHistory", () => {
       expect(byEmail["ada@example.com"]).toMatchObject({ subscriptionStatus: null, mrr: 0 });
       expect(byEmail["grace@example.com"]).toMatchObject({ subscriptionStatus: "active", plan: "Pro", mrr: 2900 });
     }
+  });
+
+  it("an API change and a Stripe event of the same contact end as their times say, in any delivery order", () => {
+    const events = [
+      customer("evt_1", 0, "cus_a", "ada@example.com", name("Ada", "Lovelace")),
+      fromApi("api_2", 1, "ada@example.com", { name: name("Augusta", "King"), subscribed: false }),
+      customer("evt_3", 2, "cus_a", "ada@example.com", name("Ada", "Byron")),
+    ];
+    for (const order of everyOrder(events)) {
+      expect(replayContactHistory(order).contacts).toMatchObject([
+        { email: "ada@example.com", firstName: "Ada", lastName: "Byron", subscribed: false, stripeCustomerId: "cus_a" },
+      ]);
+    }
+    for (const order of everyOrder(events.slice(0, 2))) {
+      expect(replayContactHistory(order).contacts).toMatchObject([{ firstName: "Augusta", lastName: "King", subscribed: false }]);
+    }
+  });
+
+  it("an API change for a new email creates a contact no Stripe customer holds, which a later customer event joins", () => {
+    const replayed = replayContactHistory([
+      fromApi("api_1", 0, "grace@example.com", { name: name("Grace") }),
+      customer("evt_2", 1, "cus_b", "grace@example.com", name("Grace", "Hopper")),
+      fromApi("api_3", 2, "grace@example.com", { subscribed: true }),
+    ]);
+    expect(replayed.contacts).toMatchObject([
+      {
+        key: "api_1",
+        email: "grace@example.com",
+        firstName: "Grace",
+        lastName: "Hopper",
+        subscribed: true,
+        stripeCustomerId: "cus_b",
+      },
+    ]);
+    expect(replayed.events.get("api_3")).toMatchObject({
+      contactKey: "api_1",
+      reason: "Matched contact grace@example.com by email.",
+    });
+  });
+
+  it("an API change never deletes a contact, and a contact Stripe deleted comes back only by a newer API change", () => {
+    const events = [
+      customer("evt_1", 0, "cus_a", "ada@example.com"),
+      deleted("evt_2", 1, "cus_a", "delete"),
+      fromApi("api_3", 2, "ada@example.com", { subscribed: true }),
+    ];
+    for (const order of everyOrder(events)) {
+      expect(replayContactHistory(order).contacts).toMatchObject([{ key: "api_3", email: "ada@example.com", subscribed: true }]);
+    }
+    expect(replayContactHistory([...events.slice(0, 2), fromApi("api_0", -1, "ada@example.com", {})]).contacts).toEqual([]);
   });
 });

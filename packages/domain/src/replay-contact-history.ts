@@ -45,6 +45,8 @@ const compareByPosition = (a: EventPosition, b: EventPosition) => (isNewerThan(a
  *   and its email moves the contact, onto the contact of that email if there is one, or, when
  *   another live customer still has the contact, to a new contact of the customer's own;
  * - an invoice or checkout session carries a snapshot: it only fills a name that is missing;
+ * - a change from the workspace's own app (the API) names no customer: it finds its contact by
+ *   email, its name overwrites, and it may subscribe or unsubscribe the contact;
  * - customer.deleted deletes or unsubscribes the customer's contact, unless another live customer
  *   still has it; events after it leave the contact as it is;
  * - an event's trigger events belong to its contact, and go when that contact is deleted;
@@ -68,7 +70,7 @@ export function replayContactHistory(history: readonly HistoryEvent[]): Replayed
   }
   const newestCustomerEvent = new Map<string, HistoryEvent>();
   for (const event of ordered)
-    if (event.kind === "upsert" && event.authoritative) newestCustomerEvent.set(event.customerId!, event);
+    if (event.kind === "upsert" && event.authoritative && event.customerId) newestCustomerEvent.set(event.customerId, event);
 
   const create = (event: HistoryEvent, email: string): ReplayedContact => {
     const name = event.kind === "upsert" ? event.name : null;
@@ -178,8 +180,9 @@ export function replayContactHistory(history: readonly HistoryEvent[]): Replayed
       contact.firstName = event.name.firstName;
       contact.lastName = event.name.lastName;
     }
+    if (event.subscribed != null) contact.subscribed = event.subscribed;
     link(event.customerId, contact);
-    if (event.authoritative && newestCustomerEvent.get(event.customerId!) !== event) {
+    if (event.authoritative && event.customerId && newestCustomerEvent.get(event.customerId) !== event) {
       reason = `An event newer than this one was already applied to customer ${event.customerId}; ${contact.email} keeps what it says.`;
     }
     return done(contact, reason);

@@ -6,7 +6,8 @@ import { test as baseTest } from "@hookloop/testing/fixtures";
 import { createEndpoint } from "../endpoint/create-endpoint";
 import { createWorkspace } from "../workspace/create-workspace";
 import { withWorkspace } from "../workspace/with-workspace";
-import { ContactNotResolvableError, applyDelivery } from "./apply-delivery";
+import { ContactNotResolvableError } from "../contact/contact-history";
+import { applyDelivery } from "./apply-delivery";
 
 const allEvents = [
   { eventType: "customer.created", triggerName: "customerCreated" },
