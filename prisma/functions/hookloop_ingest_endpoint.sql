@@ -1,4 +1,4 @@
--- The enabled endpoint a webhook URL names, with its secrets (still encrypted) and event settings,
+-- The enabled endpoint a webhook URL names (a deleted one is unknown), with its secrets (still encrypted) and event settings,
 -- read before the tenant is known: row-level security lets it see that one endpoint
 -- (app.endpoint_id) and nothing else. Caller: @hookloop/core endpoint-cache.ts.
 CREATE OR REPLACE FUNCTION hookloop_ingest_endpoint(p_endpoint_id text) RETURNS jsonb LANGUAGE plpgsql VOLATILE
@@ -17,5 +17,5 @@ BEGIN
       'events', (
         SELECT coalesce(jsonb_agg(jsonb_build_object('eventType', ev.event_type, 'enabled', ev.enabled, 'triggerName', ev.trigger_name)), '[]'::jsonb)
         FROM endpoint_event ev WHERE ev.endpoint_id = e.id))
-    FROM endpoint e WHERE e.id = p_endpoint_id AND e.enabled);
+    FROM endpoint e WHERE e.id = p_endpoint_id AND e.enabled AND e.deleted_at IS NULL);
 END $$;

@@ -14,7 +14,9 @@ DECLARE
 BEGIN
   FOR v_endpoint_id IN SELECT DISTINCT e FROM unnest(p_endpoint_ids) AS e LOOP
     PERFORM set_config('app.endpoint_id', v_endpoint_id, true);
-    SELECT ep.workspace_id INTO v_workspace_id FROM endpoint ep WHERE ep.id = v_endpoint_id;
+    -- A deleted endpoint records nothing, however fresh ingest's cached copy of it: no_data_found,
+    -- which ingest answers 404 as for an unknown endpoint.
+    SELECT ep.workspace_id INTO v_workspace_id FROM endpoint ep WHERE ep.id = v_endpoint_id AND ep.deleted_at IS NULL;
     IF v_workspace_id IS NULL THEN
       RAISE EXCEPTION 'no endpoint %', v_endpoint_id USING ERRCODE = 'no_data_found';
     END IF;

@@ -7,6 +7,7 @@ import {
   createDeliveryReceiver,
   createEndpoint,
   createEndpointCache,
+  deleteEndpoint,
   relayDeliveries,
   setEndpointSecret,
   withWorkspace,
@@ -120,6 +121,24 @@ describe("errors", () => {
     const event = stripeEvent("invoice.paid");
     const response = await post(event, { endpointId: disabled.id });
     expect(response.statusCode).toBe(404);
+    expect(await deliveriesOf(event.id)).toHaveLength(0);
+  });
+
+  test("a deleted endpoint gets the unknown endpoint's 404 at once, though ingest had it cached, and records nothing", async ({
+    ingest: h,
+    post,
+    deliveriesOf,
+  }) => {
+    const secret = newTestSigningSecret();
+    const { id: endpointId } = await withWorkspace(h.db, h.workspaceId, (tx) =>
+      createEndpoint(tx, { box: h.box, workspaceId: h.workspaceId, name: "Old shop", secret }),
+    );
+    expect((await post(stripeEvent("invoice.paid"), { endpointId, secret })).statusCode).toBe(200);
+    await withWorkspace(h.db, h.workspaceId, (tx) => deleteEndpoint(tx, { workspaceId: h.workspaceId, endpointId }));
+    const event = stripeEvent("invoice.paid");
+    const response = await post(event, { endpointId, secret });
+    expect(response.statusCode).toBe(404);
+    expect(response.json()).toEqual({ error: "endpoint_not_found", message: "No enabled webhook endpoint has this URL." });
     expect(await deliveriesOf(event.id)).toHaveLength(0);
   });
 

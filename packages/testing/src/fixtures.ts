@@ -59,14 +59,14 @@ export const test = base
     return queue;
   })
   /**
-   * Makes a workspace of its own with one endpoint (no secret, no event enabled yet), as the
-   * dashboard does, through `appDb`; `inWorkspace` runs work in that workspace and `stored` reads
+   * Makes a workspace of its own with one endpoint (no secret, and no event enabled yet, where the
+   * dashboard's would start with invoice.paid), through `appDb`; `inWorkspace` runs work in that workspace and `stored` reads
    * the endpoint's row.
    */
   .extend("newEndpoint", ({ appDb, box }) => async () => {
     const workspace = await createWorkspace(appDb, { name: "Acme" });
     const endpoint = await withWorkspace(appDb, workspace.id, (tx) =>
-      createEndpoint(tx, { box, workspaceId: workspace.id, name: "Stripe live" }),
+      createEndpoint(tx, { box, workspaceId: workspace.id, name: "Stripe live", enable: [] }),
     );
     const inWorkspace = <T>(work: Parameters<typeof withWorkspace<T>>[2]) => withWorkspace(appDb, workspace.id, work);
     const stored = () => inWorkspace((tx) => tx.endpoint.findUniqueOrThrow({ where: { id: endpoint.id } }));

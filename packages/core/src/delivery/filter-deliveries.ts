@@ -1,18 +1,11 @@
-import type { DeliveryStatus } from "@hookloop/db/client";
 import type { PagePosition } from "../contact/filter-contacts";
 import type { WorkspaceTx } from "../workspace/with-workspace";
+import type { DeliveryFilter } from "./delivery-filter";
 import { listDeliveries } from "./list-deliveries";
 
-export type FilterDeliveriesOptions = {
-  workspaceId: string;
-  endpointId?: string;
-  status?: DeliveryStatus;
-  type?: string;
-  limit: number;
-  after?: PagePosition;
-};
+export type FilterDeliveriesOptions = DeliveryFilter & { limit: number; after?: PagePosition };
 
-/** Newest first, keyset-paginated on (received_at, id), without payloads. */
+/** Newest first, keyset-paginated on (received_at, id), without payloads: a page and where the next one starts. */
 export async function filterDeliveries(tx: WorkspaceTx, options: FilterDeliveriesOptions) {
   // One more than asked for says whether there is a next page.
   const rows = await listDeliveries(tx, { ...options, limit: options.limit + 1 });

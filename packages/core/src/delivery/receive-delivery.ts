@@ -86,6 +86,12 @@ export function createDeliveryReceiver(db: Db, options: DeliveryReceiverOptions)
       // message for it may quote the payload (a "where" with the JSON text, a "detail" with the
       // row), so only its code goes on.
       if (!isDatabaseError(error)) throw error;
+      // The endpoint was deleted since the cache read it (hookloop_record_deliveries' no_data_found):
+      // unknown from now on, and answered as such.
+      if (error.code === "P0002") {
+        await endpoints.get(endpointId, { fresh: true });
+        return { kind: "endpoint_not_found" };
+      }
       if (refusesThePayload(error)) {
         return { kind: "invalid_event", message: `Postgres could not store this event (SQLSTATE ${error.code}).` };
       }

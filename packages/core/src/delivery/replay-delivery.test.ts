@@ -80,3 +80,17 @@ test("another workspace's delivery, or an id that names none, is not found and s
   expect(await db.delivery.findUniqueOrThrow({ where: { id: delivery.id } })).toMatchObject({ status: "ignored" });
   expect(await queue.queue.getJob(delivery.id)).toBeUndefined();
 });
+
+test("a delivery of an event type Hookloop does not handle is not replayed, and says why", async ({
+  ignoredDelivery,
+  db,
+  queue,
+}) => {
+  const { delivery, replay } = await ignoredDelivery();
+  await db.delivery.update({ where: { id: delivery.id }, data: { type: "customer.tax_id.created" } });
+  await expect(replay()).rejects.toThrow(
+    new InvalidInputError("Hookloop does not handle customer.tax_id.created events, so a replay could only ignore it again."),
+  );
+  expect(await db.delivery.findUniqueOrThrow({ where: { id: delivery.id } })).toMatchObject({ status: "ignored" });
+  expect(await queue.queue.getJob(delivery.id)).toBeUndefined();
+});

@@ -1,4 +1,5 @@
 import type { TypedQueue } from "@hookloop/queue";
+import { replayRefusal } from "@hookloop/domain";
 import { InvalidInputError, NotFoundError } from "../errors";
 import { requireUuid } from "../ids";
 import type { WorkspaceTx } from "../workspace/with-workspace";
@@ -7,22 +8,28 @@ export type ReplayDeliveryOptions = { workspaceId: string; deliveryId: string; q
 
 /**
  * Puts a failed or ignored delivery back in the queue, to be applied once more. Trigger events are
- * unique per Stripe event and name, so a replay never fires one twice.
+ * unique per Stripe event and name, so a replay never fires one twice. An event type Hookloop does
+ * not handle, or a delivery whose endpoint was deleted, is refused: it could not succeed.
  */
 export async function replayDelivery(tx: WorkspaceTx, options: ReplayDeliveryOptions) {
   const { queue } = options;
   requireUuid(options.deliveryId, "delivery");
   const delivery = await tx.delivery.findFirst({
     where: { id: options.deliveryId, workspaceId: options.workspaceId },
-    select: { id: true, status: true },
+    select: { id: true, status: true, type: true, endpoint: { select: { deletedAt: true } } },
   });
   if (!delivery) throw new NotFoundError("delivery");
-  if (delivery.status !== "failed" && delivery.status !== "ignored") {
-    throw new InvalidInputError(`Only failed or ignored deliveries can be replayed; this one is ${delivery.status}.`);
+  const refusal = replayRefusal(delivery);
+  if (refusal) throw new InvalidInputError(refusal);
+  if (delivery.endpoint.deletedAt) {
+    throw new InvalidInputError("This delivery's endpoint was deleted, so it is not replayed.");
   }
   // A failed job is kept for inspection under the delivery's id; make room for the new one.
   await queue.queue.remove(delivery.id);
-  await tx.delivery.update({ where: { id: delivery.id }, data: { status: "queued", reason: "Replayed.", processedAt: null } });
+  await tx.delivery.update({
+    where: { id: delivery.id },
+    data: { status: "queued", reason: "Replayed.", processedAt: null, replayedAt: new Date() },
+  });
   // As for an event from Stripe, the outbox row stays until the delivery is applied, so a job that
   // Redis refuses or loses is queued again by the worker's relay.
   await tx.deliveryOutbox.upsert({

@@ -3,10 +3,10 @@ import type { WorkspaceTx } from "../workspace/with-workspace";
 
 export type GetEndpointOptions = { workspaceId: string; endpointId: string };
 
-/** One endpoint of the workspace with its settings; never its secrets. */
+/** One endpoint of the workspace with its settings; never its secrets. A deleted one is not found. */
 export async function getEndpoint(tx: WorkspaceTx, options: GetEndpointOptions) {
   const endpoint = await tx.endpoint.findFirst({
-    where: { id: options.endpointId, workspaceId: options.workspaceId },
+    where: { id: options.endpointId, workspaceId: options.workspaceId, deletedAt: null },
     select: {
       id: true,
       name: true,

@@ -1,3 +1,4 @@
+import { normaliseEmail } from "@hookloop/domain";
 import type { PagePosition } from "../contact/filter-contacts";
 import type { WorkspaceTx } from "../workspace/with-workspace";
 
@@ -5,13 +6,20 @@ export type FilterTriggerEventsOptions = {
   workspaceId: string;
   name?: string;
   contactId?: string;
+  /** Only the events of the contact with this email (trimmed and lower-cased, as contacts keep it). */
+  contactEmail?: string;
   /** Only events recorded at or after this time. */
   since?: Date;
+  /** Only events recorded before this time. */
+  before?: Date;
   limit: number;
   after?: PagePosition;
 };
 
-/** Newest first, keyset-paginated on (created_at, id), each with its contact's id and email. */
+/**
+ * Newest first, keyset-paginated on (created_at, id), each with its contact's id and email: an
+ * event recorded while someone pages lands before their first page, never on a later one.
+ */
 export async function filterTriggerEvents(tx: WorkspaceTx, options: FilterTriggerEventsOptions) {
   const { after } = options;
   const rows = await tx.triggerEvent.findMany({
@@ -19,7 +27,10 @@ export async function filterTriggerEvents(tx: WorkspaceTx, options: FilterTrigge
       workspaceId: options.workspaceId,
       ...(options.name ? { name: options.name } : {}),
       ...(options.contactId ? { contactId: options.contactId } : {}),
-      ...(options.since ? { createdAt: { gte: options.since } } : {}),
+      ...(options.contactEmail ? { contact: { email: normaliseEmail(options.contactEmail) } } : {}),
+      ...(options.since || options.before
+        ? { createdAt: { ...(options.since ? { gte: options.since } : {}), ...(options.before ? { lt: options.before } : {}) } }
+        : {}),
       ...(after ? { OR: [{ createdAt: { lt: after.at } }, { createdAt: after.at, id: { lt: after.id } }] } : {}),
     },
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],

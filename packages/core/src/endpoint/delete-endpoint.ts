@@ -1,0 +1,32 @@
+import { NotFoundError } from "../errors";
+import type { WorkspaceTx } from "../workspace/with-workspace";
+
+export type DeleteEndpointOptions = { workspaceId: string; endpointId: string; now?: Date };
+
+/**
+ * Deletes an endpoint, softly: the row stays, marked deleted, so its deliveries stay too, and
+ * with them what the contact history and trigger events say came from them (contacts and their
+ * history are the workspace's, not the endpoint's). Its signing secrets are wiped, nothing lists it
+ * and ingest answers its URL 404 as for an unknown endpoint: Stripe's next events to it are refused
+ * (Stripe retries each for up to three days, then gives up). Deliveries already queued are still
+ * applied; a deleted endpoint's deliveries are not replayed.
+ */
+export async function deleteEndpoint(tx: WorkspaceTx, options: DeleteEndpointOptions) {
+  const endpoint = await tx.endpoint.findFirst({
+    where: { id: options.endpointId, workspaceId: options.workspaceId, deletedAt: null },
+    select: { id: true, name: true, _count: { select: { deliveries: true } } },
+  });
+  if (!endpoint) throw new NotFoundError("endpoint");
+  await tx.endpoint.update({
+    where: { id: endpoint.id },
+    data: {
+      deletedAt: options.now ?? new Date(),
+      enabled: false,
+      secretCiphertext: null,
+      secretLast4: null,
+      previousSecretCiphertext: null,
+      previousSecretExpiresAt: null,
+    },
+  });
+  return { id: endpoint.id, name: endpoint.name, deliveriesKept: endpoint._count.deliveries };
+}
