@@ -17,8 +17,8 @@ export type BillingFilter = {
  * The billing filter as a Prisma condition. No index serves it: services query under row-level
  * security, and Postgres keeps a condition calling a function that is not leakproof (`->>`, `#>`)
  * out of index scans on such a table, so an expression index on billing would not be used. The
- * workspace's (created_at, id) index pages through rows, filtering as it goes (ARCHITECTURE.md,
- * Data, has the figures).
+ * workspace's (created_at, id) index pages through rows, filtering as it goes (README.md, Billing
+ * fields, has the figures).
  */
 export function billingWhere(filter: BillingFilter): Prisma.ContactWhereInput[] {
   const conditions: Prisma.ContactWhereInput[] = [];

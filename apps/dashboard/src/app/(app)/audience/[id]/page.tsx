@@ -1,6 +1,8 @@
 import Link from "next/link";
 import { getContact } from "@hookloop/core";
+import { toBillingState } from "@hookloop/domain";
 import { requireWorkspace } from "@/server/session";
+import { BillingPanel } from "@/components/billing";
 import { DeliveriesTable, TriggerEventsTable } from "@/components/tables";
 
 export default async function ContactPage({ params }: { params: Promise<{ id: string }> }) {
@@ -23,6 +25,7 @@ export default async function ContactPage({ params }: { params: Promise<{ id: st
           </>
         )}
       </p>
+      <BillingPanel billing={toBillingState(contact.billing)} />
       <div className="panel">
         <h2>Trigger events</h2>
         {contact.triggerEvents.length === 0 ? (

@@ -1,11 +1,12 @@
 import { listContacts } from "@hookloop/core";
 import { billingFields, csvCell } from "@hookloop/domain";
 import { requireWorkspace } from "@/server/session";
+import { audienceFilter, audienceQuery } from "../audience-query";
 
-/** Every contact of the workspace (matching the search, if any) as CSV, streamed page by page. */
+/** Every contact of the workspace the Audience lists (its search and filters, if any) as CSV, streamed page by page. */
 export async function GET(request: Request) {
   const { workspace, inWorkspace } = await requireWorkspace();
-  const search = new URL(request.url).searchParams.get("q")?.slice(0, 200) || undefined;
+  const filter = audienceFilter(audienceQuery.parse(Object.fromEntries(new URL(request.url).searchParams)));
   const encoder = new TextEncoder();
   const stream = new ReadableStream<Uint8Array>({
     async start(controller) {
@@ -17,7 +18,7 @@ export async function GET(request: Request) {
       );
       let after: string | undefined;
       do {
-        const page = await inWorkspace((tx) => listContacts(tx, { workspaceId: workspace.id, search, after, limit: 500 }));
+        const page = await inWorkspace((tx) => listContacts(tx, { workspaceId: workspace.id, ...filter, after, limit: 500 }));
         const lines = page.contacts.map((contact) =>
           [
             contact.email,
