@@ -5,7 +5,7 @@ import {
   createDestination,
   createEndpoint,
   createWorkspace,
-  deleteEndpoint,
+  connectStripe,
   eraseContact,
   findDestinationWorkspace,
   findEndpointWorkspace,
@@ -14,8 +14,8 @@ import {
   listDestinations,
   listMessages,
   listTriggerEvents,
-  renameEndpoint,
   rotateDestinationSecretsKey,
+  rotateStripeKeysKey,
   rotateEncryptionKey,
   withWorkspace,
 } from "@hookloop/core";
@@ -37,6 +37,9 @@ function one(flags: Flags, name: string, { required = true } = {}): string | und
   return values[0];
 }
 
+/** Where Stripe's API is and how fast the CLI may ask it. */
+const stripeApi = (env: CliEnv) => ({ apiBase: env.STRIPE_API_BASE, requestsPerSecond: env.STRIPE_REQUESTS_PER_SECOND });
+
 type Command = { usage: string; flags: readonly string[]; run: (flags: Flags, context: CommandContext) => Promise<unknown> };
 
 export const commands: Record<string, Command> = {
@@ -54,8 +57,7 @@ export const commands: Record<string, Command> = {
       if (onDelete !== undefined && onDelete !== "delete" && onDelete !== "unsubscribe") {
         throw new UsageError("--on-delete must be delete or unsubscribe");
       }
-      // No --enable: the endpoint starts as the dashboard's do, with invoice.paid.
-      const enable = flags.enable?.map((value) => {
+      const enable = (flags.enable ?? []).map((value) => {
         const [eventType = "", triggerName] = value.split("=", 2);
         return { eventType, triggerName: triggerName || null };
       });
@@ -66,31 +68,11 @@ export const commands: Record<string, Command> = {
           workspaceId,
           name: one(flags, "name", { required: false }) ?? "Stripe",
           secret: one(flags, "secret")!,
-          ...(enable ? { enable } : {}),
+          enable,
           ...(onDelete ? { onCustomerDeleted: onDelete } : {}),
         }),
       );
       return { id: endpoint.id, url: endpointUrl(env.INGEST_PUBLIC_URL, endpoint.id) };
-    },
-  },
-  "endpoint:rename": {
-    usage: "endpoint:rename --endpoint ID --name NAME",
-    flags: ["endpoint", "name"],
-    run: async (flags, { db }) => {
-      const endpointId = one(flags, "endpoint")!;
-      const workspaceId = await findEndpointWorkspace(db, { endpointId });
-      if (!workspaceId) throw new UsageError(`no endpoint ${endpointId}`);
-      return withWorkspace(db, workspaceId, (tx) => renameEndpoint(tx, { workspaceId, endpointId, name: one(flags, "name")! }));
-    },
-  },
-  "endpoint:delete": {
-    usage: "endpoint:delete --endpoint ID",
-    flags: ["endpoint"],
-    run: async (flags, { db }) => {
-      const endpointId = one(flags, "endpoint")!;
-      const workspaceId = await findEndpointWorkspace(db, { endpointId });
-      if (!workspaceId) throw new UsageError(`no endpoint ${endpointId}`);
-      return withWorkspace(db, workspaceId, (tx) => deleteEndpoint(tx, { workspaceId, endpointId }));
     },
   },
   "contacts:list": {
@@ -182,12 +164,30 @@ export const commands: Record<string, Command> = {
       return { id, key };
     },
   },
+  "endpoint:connect": {
+    usage: "endpoint:connect --endpoint ID --key rk_…   (tests the Stripe key against Stripe's API, then stores it sealed)",
+    flags: ["endpoint", "key"],
+    run: async (flags, { db, box, env }) => {
+      const endpointId = one(flags, "endpoint")!;
+      const workspaceId = await findEndpointWorkspace(db, { endpointId });
+      if (!workspaceId) throw new UsageError(`no endpoint ${endpointId}`);
+      const connected = await connectStripe(db, { workspaceId, endpointId, box, key: one(flags, "key")!, api: stripeApi(env) });
+      return {
+        endpoint: endpointId,
+        account: { id: connected.accountId, name: connected.accountName },
+        mode: connected.mode,
+        key: `${connected.kind}_${connected.mode}_…${connected.last4}`,
+        ...(connected.warning ? { warning: connected.warning } : {}),
+      };
+    },
+  },
   "secrets:rotate-key": {
     usage: "secrets:rotate-key   (re-encrypts every signing secret under the first key of ENCRYPTION_KEYS)",
     flags: [],
     run: async (_flags, { db, box }) => ({
       ...(await rotateEncryptionKey(db, { box })),
       destinationsReencrypted: await rotateDestinationSecretsKey(db, { box }),
+      stripeKeysReencrypted: await rotateStripeKeysKey(db, { box }),
     }),
   },
 };

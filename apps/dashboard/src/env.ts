@@ -1,4 +1,13 @@
-import { databaseEnv, destinationsEnv, encryptionEnv, ingestUrlEnv, parseEnv, redisEnv, runtimeEnv } from "@hookloop/config";
+import {
+  databaseEnv,
+  destinationsEnv,
+  encryptionEnv,
+  ingestUrlEnv,
+  parseEnv,
+  redisEnv,
+  runtimeEnv,
+  stripeApiEnv,
+} from "@hookloop/config";
 import { z } from "zod";
 import { parseTrustedProxies } from "@hookloop/accounts/client-address";
 
@@ -9,6 +18,8 @@ const dashboardEnvSchema = databaseEnv
   .extend(runtimeEnv.shape)
   // The same rule as the worker's, so a destination the worker would refuse is refused when saved.
   .extend(destinationsEnv.shape)
+  // "Test connection" reaches Stripe's API there (a local fake in tests).
+  .extend(stripeApiEnv.shape)
   .extend({
     BETTER_AUTH_SECRET: z.string().min(32, "BETTER_AUTH_SECRET must be at least 32 characters"),
     /** Where marketers open the dashboard; session cookies and CSRF checks are bound to it. */

@@ -1,4 +1,4 @@
-import { databaseEnv, destinationsEnv, encryptionEnv, parseEnv, redisEnv, runtimeEnv } from "@hookloop/config";
+import { databaseEnv, destinationsEnv, encryptionEnv, parseEnv, redisEnv, runtimeEnv, stripeApiEnv } from "@hookloop/config";
 import { z } from "zod";
 
 export const workerEnvSchema = databaseEnv
@@ -7,6 +7,8 @@ export const workerEnvSchema = databaseEnv
   // Destination signing secrets are sealed like endpoint secrets: the worker opens them to sign.
   .extend(encryptionEnv.shape)
   .extend(destinationsEnv.shape)
+  // Imports of existing customers read Stripe's API there (a local fake in tests).
+  .extend(stripeApiEnv.shape)
   .extend({
     WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
     /** Port of the worker's /healthz and /readyz; 0 picks a free one. */

@@ -40,6 +40,15 @@ export const destinationsEnv = z.object({
     .transform((value) => value === "true" || value === "1"),
 });
 
+export const stripeApiEnv = z.object({
+  /** Where Stripe's API is: Stripe's own, or a local fake in tests (the SDK's host, port and protocol come from it). */
+  STRIPE_API_BASE: z
+    .url({ protocol: /^https?$/, error: "STRIPE_API_BASE must be an http(s):// URL" })
+    .default("https://api.stripe.com"),
+  /** Requests a second an import makes to Stripe (Stripe allows 25 a second in test mode, 100 in live mode). */
+  STRIPE_REQUESTS_PER_SECOND: z.coerce.number().int().min(1).max(1_000).default(20),
+});
+
 export const ingestUrlEnv = z.object({
   /** Where Stripe reaches the ingest service; endpoint URLs are built on it. */
   INGEST_PUBLIC_URL: z.url(),

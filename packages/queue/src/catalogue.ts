@@ -33,6 +33,23 @@ export const queueCatalogue = {
       removeOnFail: true,
     } satisfies JobsOptions,
   },
+  /**
+   * One import of an endpoint's existing Stripe customers (the import_run row's id; its progress and
+   * checkpoint are in Postgres, see @hookloop/core run-import). A run that threw (Stripe or
+   * Postgres unreachable) is tried again from its checkpoint; the worker's relay queues again a
+   * run whose job Redis lost. Finished jobs go at once, so the relay may add the same id again.
+   */
+  imports: {
+    name: "imports",
+    payload: z.object({ importRunId: z.uuid(), workspaceId: z.string().min(1) }),
+    jobOptions: {
+      // ~5 s, 10 s, 20 s … about 21 minutes in all, each spread by up to 50 %.
+      attempts: 9,
+      backoff: { type: "exponential", delay: 5_000, jitter: 0.5 },
+      removeOnComplete: true,
+      removeOnFail: true,
+    } satisfies JobsOptions,
+  },
 } as const;
 
 export type QueueName = keyof typeof queueCatalogue;
