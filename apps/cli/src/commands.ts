@@ -6,6 +6,7 @@ import {
   createEndpoint,
   createWorkspace,
   connectStripe,
+  deleteEndpoint,
   eraseContact,
   findDestinationWorkspace,
   findEndpointWorkspace,
@@ -14,6 +15,7 @@ import {
   listDestinations,
   listMessages,
   listTriggerEvents,
+  renameEndpoint,
   rotateDestinationSecretsKey,
   rotateStripeKeysKey,
   rotateEncryptionKey,
@@ -57,7 +59,8 @@ export const commands: Record<string, Command> = {
       if (onDelete !== undefined && onDelete !== "delete" && onDelete !== "unsubscribe") {
         throw new UsageError("--on-delete must be delete or unsubscribe");
       }
-      const enable = (flags.enable ?? []).map((value) => {
+      // No --enable: the endpoint starts as the dashboard's do, with invoice.paid.
+      const enable = flags.enable?.map((value) => {
         const [eventType = "", triggerName] = value.split("=", 2);
         return { eventType, triggerName: triggerName || null };
       });
@@ -68,11 +71,31 @@ export const commands: Record<string, Command> = {
           workspaceId,
           name: one(flags, "name", { required: false }) ?? "Stripe",
           secret: one(flags, "secret")!,
-          enable,
+          ...(enable ? { enable } : {}),
           ...(onDelete ? { onCustomerDeleted: onDelete } : {}),
         }),
       );
       return { id: endpoint.id, url: endpointUrl(env.INGEST_PUBLIC_URL, endpoint.id) };
+    },
+  },
+  "endpoint:rename": {
+    usage: "endpoint:rename --endpoint ID --name NAME",
+    flags: ["endpoint", "name"],
+    run: async (flags, { db }) => {
+      const endpointId = one(flags, "endpoint")!;
+      const workspaceId = await findEndpointWorkspace(db, { endpointId });
+      if (!workspaceId) throw new UsageError(`no endpoint ${endpointId}`);
+      return withWorkspace(db, workspaceId, (tx) => renameEndpoint(tx, { workspaceId, endpointId, name: one(flags, "name")! }));
+    },
+  },
+  "endpoint:delete": {
+    usage: "endpoint:delete --endpoint ID",
+    flags: ["endpoint"],
+    run: async (flags, { db }) => {
+      const endpointId = one(flags, "endpoint")!;
+      const workspaceId = await findEndpointWorkspace(db, { endpointId });
+      if (!workspaceId) throw new UsageError(`no endpoint ${endpointId}`);
+      return withWorkspace(db, workspaceId, (tx) => deleteEndpoint(tx, { workspaceId, endpointId }));
     },
   },
   "contacts:list": {

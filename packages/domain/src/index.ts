@@ -19,3 +19,4 @@ export * from "./return-path";
 export * from "./csv-cell";
 export * from "./secret-rotation";
 export * from "./workspace-roles";
+export * from "./delivery-replay";
