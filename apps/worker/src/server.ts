@@ -11,6 +11,7 @@ import type { WorkerEnv } from "./env";
 import { createDeliveryHandler } from "./handle-delivery";
 import { createMessageHandler } from "./handle-message";
 import { createWorkerMetrics } from "./metrics";
+import { dailyAuditPurge } from "./purge-audit-log";
 
 export type WorkerServer = { healthUrl: string; close: () => Promise<void> };
 
@@ -62,6 +63,7 @@ export async function startWorkerServer(env: WorkerEnv, logger = pino({ level: e
     logger.warn("destinations may reach private and loopback addresses (DESTINATIONS_ALLOW_PRIVATE_TARGETS)");
   }
 
+  const purgeAuditLog = dailyAuditPurge(db, logger);
   let relaying: Promise<unknown> | null = null;
   const relayTimer = setInterval(() => {
     // One pass at a time: while Postgres or Redis hangs, passes would otherwise pile up and take
@@ -71,6 +73,7 @@ export async function startWorkerServer(env: WorkerEnv, logger = pino({ level: e
       .then((count) => count && logger.info({ count }, "queued deliveries not yet applied"))
       .then(() => relayMessages(db, { queue: messageQueue }))
       .then((count) => count && logger.info({ count }, "queued messages due and not sent"))
+      .then(purgeAuditLog)
       .catch((error: unknown) => logger.warn({ err: error }, "relay pass failed"))
       .finally(() => (relaying = null));
   }, env.RELAY_INTERVAL_MS);

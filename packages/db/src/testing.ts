@@ -108,4 +108,5 @@ export const tenantTables = [
   "destination",
   "message",
   "message_attempt",
+  "audit_entry",
 ] as const;

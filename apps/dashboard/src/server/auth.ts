@@ -15,6 +15,7 @@ import {
   verifyEmailMail,
 } from "@hookloop/accounts";
 import { env } from "../env";
+import { afterMemberChange, beforeMemberChange } from "./audit-member-changes";
 import { services } from "./services";
 import {
   FAILED_SIGN_INS_ALLOWED,
@@ -47,9 +48,12 @@ const beforeHook = createAuthMiddleware(async (ctx) => {
       message: `${FAILED_SIGN_INS_ALLOWED} wrong passwords in a row: sign-in to this account is paused for ${LOCKOUT_MINUTES} minutes. Choosing a new password (Forgot your password?) lifts the pause.`,
     });
   }
+  await beforeMemberChange(ctx);
 });
 
 const afterHook = createAuthMiddleware(async (ctx) => {
+  // Invitations, joining, role changes, removals and leaving go to the audit log.
+  await afterMemberChange(ctx);
   if (ctx.path !== "/sign-in/email") return;
   const email = text((ctx.body as Record<string, unknown> | undefined)?.email);
   const returned = ctx.context.returned;

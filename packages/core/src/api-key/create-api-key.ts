@@ -1,3 +1,4 @@
+import { recordAudit, type AuditActor } from "../audit/record-audit";
 import { InvalidInputError } from "../errors";
 import type { WorkspaceTx } from "../workspace/with-workspace";
 import { newApiKeySecret } from "./api-key-secret";
@@ -7,6 +8,8 @@ export type CreateApiKeyOptions = {
   name: string;
   /** A read-only key may read everything of its workspace through the API and change nothing. */
   readOnly: boolean;
+  /** Who makes it, for the audit log. */
+  actor?: AuditActor;
 };
 
 /** Makes a key and returns it in full, this once: only its hash is stored. */
@@ -18,6 +21,13 @@ export async function createApiKey(tx: WorkspaceTx, options: CreateApiKeyOptions
   const row = await tx.apiKey.create({
     data: { workspaceId: options.workspaceId, name, prefix, keyHash, readOnly: options.readOnly },
     select: { id: true, name: true, prefix: true, readOnly: true, createdAt: true },
+  });
+  await recordAudit(tx, {
+    workspaceId: options.workspaceId,
+    actor: options.actor,
+    action: "api_key.created",
+    target: { type: "api_key", id: row.id, label: row.name },
+    details: { prefix: row.prefix, scope: row.readOnly ? "read-only" : "read-write" },
   });
   return { ...row, key };
 }

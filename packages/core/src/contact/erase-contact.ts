@@ -1,5 +1,6 @@
 import { erasedEmailHash, isPlausibleEmail, normaliseEmail } from "@hookloop/domain";
 import { z } from "zod";
+import { recordAudit, type AuditActor } from "../audit/record-audit";
 import { InvalidInputError } from "../errors";
 import type { WorkspaceTx } from "../workspace/with-workspace";
 import { contactsLockKey } from "./contacts-lock";
@@ -8,8 +9,10 @@ export type EraseContactOptions = {
   workspaceId: string;
   /** The email to erase, whether or not a contact has it yet. */
   email: string;
-  /** Who asked: kept in the audit record. */
+  /** Who asked: kept in the erasure record. */
   requestedBy: string;
+  /** Who ran the erasure, for the audit log (the CLI, an API key, a dashboard user). */
+  actor?: AuditActor;
 };
 
 export const ERASED_PAYLOAD = { erased: true } as const;
@@ -64,7 +67,7 @@ export async function eraseContact(tx: WorkspaceTx, options: EraseContactOptions
     create: { workspaceId, emailHash },
     update: {},
   });
-  return tx.erasureAudit.create({
+  const erasure = await tx.erasureAudit.create({
     data: {
       workspaceId,
       emailHash,
@@ -75,4 +78,18 @@ export async function eraseContact(tx: WorkspaceTx, options: EraseContactOptions
     },
     select: { id: true, contactDeleted: true, triggerEventsDeleted: true, deliveriesRedacted: true, erasedAt: true },
   });
+  // The email is what was erased: the entry names the erasure record, never the address.
+  await recordAudit(tx, {
+    workspaceId,
+    actor: options.actor,
+    action: "contact.erased",
+    target: { type: "erasure", id: erasure.id, label: null },
+    details: {
+      requestedBy: options.requestedBy,
+      contactDeleted: erasure.contactDeleted,
+      triggerEventsDeleted: erasure.triggerEventsDeleted,
+      deliveriesRedacted: erasure.deliveriesRedacted,
+    },
+  });
+  return erasure;
 }

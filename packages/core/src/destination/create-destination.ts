@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
-import type { DestinationUrlRules } from "@hookloop/domain";
+import { auditUrl, type DestinationUrlRules } from "@hookloop/domain";
 import type { SecretBox } from "@hookloop/secrets";
+import { recordAudit, type AuditActor } from "../audit/record-audit";
 import { NotFoundError } from "../errors";
 import type { WorkspaceTx } from "../workspace/with-workspace";
 import { newDestinationSecret } from "./destination-secret";
@@ -17,6 +18,8 @@ export type CreateDestinationOptions = DestinationUrlRules &
     workspaceId: string;
     /** Seals the signing secret. */
     box: SecretBox;
+    /** Who creates it, for the audit log. */
+    actor?: AuditActor;
   };
 
 /**
@@ -36,6 +39,17 @@ export async function createDestination(tx: WorkspaceTx, options: CreateDestinat
       workspaceId: options.workspaceId,
       ...settings,
       secretCiphertext: options.box.encrypt(secret, destinationSecretAssociatedData(options.workspaceId, id)),
+    },
+  });
+  await recordAudit(tx, {
+    workspaceId: options.workspaceId,
+    actor: options.actor,
+    action: "destination.created",
+    target: { type: "destination", id, label: settings.name },
+    details: {
+      url: auditUrl(settings.url),
+      triggers: settings.allTriggers ? "all" : settings.triggerNames,
+      contactChanges: settings.contactChanges,
     },
   });
   return { id, secret };

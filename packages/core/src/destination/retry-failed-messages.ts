@@ -1,3 +1,4 @@
+import { recordAudit, type AuditActor } from "../audit/record-audit";
 import { InvalidInputError, NotFoundError } from "../errors";
 import type { WorkspaceTx } from "../workspace/with-workspace";
 import { makeMessagesDue } from "./retry-message";
@@ -9,6 +10,8 @@ export type RetryFailedMessagesOptions = {
   from: Date;
   /** …to this one (exclusive). */
   to: Date;
+  /** Who retries them, for the audit log. */
+  actor?: AuditActor;
 };
 
 /** At most this many messages are retried at once; a wider range is retried again for the rest. */
@@ -23,7 +26,7 @@ export async function retryFailedMessages(tx: WorkspaceTx, options: RetryFailedM
   if (!(from < to)) throw new InvalidInputError("The start of the range must come before its end.", "from");
   const destination = await tx.destination.findFirst({
     where: { id: destinationId, workspaceId },
-    select: { enabled: true, pausedAt: true },
+    select: { enabled: true, pausedAt: true, name: true },
   });
   if (!destination) throw new NotFoundError("destination");
   const failed = await tx.message.findMany({
@@ -36,5 +39,12 @@ export async function retryFailedMessages(tx: WorkspaceTx, options: RetryFailedM
     tx,
     failed.map((message) => ({ ...message, destination })),
   );
+  await recordAudit(tx, {
+    workspaceId,
+    actor: options.actor,
+    action: "destination.failed_messages_retried",
+    target: { type: "destination", id: destinationId, label: destination.name },
+    details: { from: from.toISOString(), to: to.toISOString(), count: messageIds.length },
+  });
   return { count: messageIds.length, messageIds };
 }

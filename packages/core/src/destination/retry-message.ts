@@ -1,3 +1,4 @@
+import { recordAudit, type AuditActor } from "../audit/record-audit";
 import { InvalidInputError, NotFoundError } from "../errors";
 import type { WorkspaceTx } from "../workspace/with-workspace";
 
@@ -5,6 +6,8 @@ export type RetryMessageOptions = {
   workspaceId: string;
   /** The message row's id (a uuid), as the message log links it. */
   messageId: string;
+  /** Who retries it, for the audit log. */
+  actor?: AuditActor;
 };
 
 /**
@@ -21,12 +24,22 @@ export async function retryMessage(tx: WorkspaceTx, options: RetryMessageOptions
       status: true,
       workspaceId: true,
       destinationId: true,
-      destination: { select: { enabled: true, pausedAt: true } },
+      messageId: true,
+      type: true,
+      destination: { select: { enabled: true, pausedAt: true, name: true } },
     },
   });
   if (!message) throw new NotFoundError("message");
   if (message.status === "delivered") throw new InvalidInputError("This message is already delivered.");
-  return makeMessagesDue(tx, [message]);
+  const due = await makeMessagesDue(tx, [message]);
+  await recordAudit(tx, {
+    workspaceId: options.workspaceId,
+    actor: options.actor,
+    action: "destination.message_retried",
+    target: { type: "destination", id: message.destinationId, label: message.destination.name },
+    details: { messageId: message.messageId, type: message.type, wasStatus: message.status },
+  });
+  return due;
 }
 
 type RetriedMessage = {

@@ -1,5 +1,6 @@
 import { SECRET_ROTATION_GRACE_MS, graceEndsAt, rotationDropsSecretInGrace } from "@hookloop/domain";
 import type { SecretBox } from "@hookloop/secrets";
+import { recordAudit, type AuditActor } from "../audit/record-audit";
 import { NotFoundError, SecretInGraceError } from "../errors";
 import type { WorkspaceTx } from "../workspace/with-workspace";
 import { newDestinationSecret } from "./destination-secret";
@@ -19,6 +20,8 @@ export type RotateDestinationSecretOptions = {
    */
   dropSecretSigningUntil?: Date;
   now?: Date;
+  /** Who rotates it, for the audit log. */
+  actor?: AuditActor;
 };
 
 /**
@@ -34,7 +37,7 @@ export async function rotateDestinationSecret(tx: WorkspaceTx, options: RotateDe
   const now = options.now ?? new Date();
   const row = await tx.destination.findFirst({
     where: { id: destinationId, workspaceId },
-    select: { id: true, secretCiphertext: true, previousSecretCiphertext: true, previousSecretExpiresAt: true },
+    select: { id: true, name: true, secretCiphertext: true, previousSecretCiphertext: true, previousSecretExpiresAt: true },
   });
   if (!row) throw new NotFoundError("destination");
   const aad = destinationSecretAssociatedData(workspaceId, destinationId);
@@ -52,6 +55,16 @@ export async function rotateDestinationSecret(tx: WorkspaceTx, options: RotateDe
       // Re-sealed rather than copied, so it is under the current encryption key like the new one.
       previousSecretCiphertext: box.encrypt(box.decrypt(row.secretCiphertext, aad), aad),
       previousSecretExpiresAt,
+    },
+  });
+  await recordAudit(tx, {
+    workspaceId,
+    actor: options.actor,
+    action: "destination.secret_rotated",
+    target: { type: "destination", id: row.id, label: row.name },
+    details: {
+      previousSigningUntil: previousSecretExpiresAt.toISOString(),
+      ...(dropping ? { droppedSecretInGrace: true } : {}),
     },
   });
   return { secret, previousSecretExpiresAt, droppedSecretExpiresAt: dropping?.signingUntil ?? null };

@@ -1,4 +1,5 @@
 import type { TypedQueue } from "@hookloop/queue";
+import { recordAudit, type AuditActor } from "../audit/record-audit";
 import { NotFoundError } from "../errors";
 import type { WorkspaceTx } from "../workspace/with-workspace";
 import { messageJobId } from "./relay-messages";
@@ -9,6 +10,8 @@ export type SetDestinationPausedOptions = {
   paused: boolean;
   /** Why, in plain words, shown on the destination's page. */
   reason?: string;
+  /** Who pauses or resumes it, for the audit log. */
+  actor?: AuditActor;
 };
 
 /**
@@ -25,6 +28,14 @@ export async function setDestinationPaused(tx: WorkspaceTx, options: SetDestinat
         { pausedAt: null, pausedReason: null, failingSince: null },
   });
   if (found.count === 0) throw new NotFoundError("destination");
+  const destination = await tx.destination.findFirst({ where: { id: options.destinationId }, select: { name: true } });
+  await recordAudit(tx, {
+    workspaceId: options.workspaceId,
+    actor: options.actor,
+    action: options.paused ? "destination.paused" : "destination.resumed",
+    target: { type: "destination", id: options.destinationId, label: destination?.name },
+    details: options.paused && options.reason ? { reason: options.reason } : {},
+  });
   if (options.paused) {
     await tx.messageOutbox.updateMany({ where: { destinationId: options.destinationId }, data: { dueAt: null } });
     return [];

@@ -7,6 +7,7 @@ import {
   triggerNameSchema,
 } from "@hookloop/domain";
 import type { SecretBox } from "@hookloop/secrets";
+import { recordAudit, type AuditActor } from "../audit/record-audit";
 import { InvalidInputError, NotFoundError } from "../errors";
 import type { WorkspaceTx } from "../workspace/with-workspace";
 import { setEndpointSecret } from "./set-endpoint-secret";
@@ -16,14 +17,6 @@ export function newEndpointId(): string {
   return `ep_${randomBytes(18).toString("base64url")}`;
 }
 
-/**
- * What a new endpoint accepts unless told otherwise: invoice.paid, firing the catalogue's trigger
- * name (successfulPayment), the safest first trigger (a paid invoice names its customer and email).
- */
-export const defaultEnabledEvents = [
-  { eventType: "invoice.paid", triggerName: stripeEventCatalogue["invoice.paid"].suggestedTrigger },
-] as const;
-
 export type CreateEndpointOptions = {
   workspaceId: string;
   /** Seals the signing secret. */
@@ -31,10 +24,12 @@ export type CreateEndpointOptions = {
   name: string;
   /** The Stripe signing secret, when already known. */
   secret?: string;
-  /** Event types to accept, each with an optional trigger name; by default `defaultEnabledEvents`. */
+  /** Event types to accept, each with an optional trigger name. */
   enable?: ReadonlyArray<{ eventType: string; triggerName?: string | null }>;
   onCustomerDeleted?: "delete" | "unsubscribe";
   syncNames?: boolean;
+  /** Who creates it, for the audit log. */
+  actor?: AuditActor;
 };
 
 export async function createEndpoint(tx: WorkspaceTx, options: CreateEndpointOptions) {
@@ -42,7 +37,7 @@ export async function createEndpoint(tx: WorkspaceTx, options: CreateEndpointOpt
   if (!name) throw new InvalidInputError("Give the endpoint a name.", "name");
   if (name.length > 100) throw new InvalidInputError("Keep the endpoint name to 100 characters or fewer.", "name");
   const enabled = new Map<string, string | null>();
-  for (const { eventType, triggerName } of options.enable ?? defaultEnabledEvents) {
+  for (const { eventType, triggerName } of options.enable ?? []) {
     if (!isSupportedEventType(eventType)) {
       throw new InvalidInputError(`${eventType} is not a Stripe event Hookloop handles.`, "enable");
     }
@@ -83,7 +78,20 @@ export async function createEndpoint(tx: WorkspaceTx, options: CreateEndpointOpt
     select: { id: true, name: true },
   });
   if (options.secret !== undefined) {
-    await setEndpointSecret(tx, { box: options.box, workspaceId: options.workspaceId, endpointId: id, secret: options.secret });
+    await setEndpointSecret(tx, {
+      box: options.box,
+      workspaceId: options.workspaceId,
+      endpointId: id,
+      secret: options.secret,
+      audited: false,
+    });
   }
+  await recordAudit(tx, {
+    workspaceId: options.workspaceId,
+    actor: options.actor,
+    action: "endpoint.created",
+    target: { type: "endpoint", id, label: name },
+    details: { enabledEvents: [...enabled.keys()], secretSet: options.secret !== undefined },
+  });
   return endpoint;
 }

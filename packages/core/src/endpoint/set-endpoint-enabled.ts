@@ -1,7 +1,14 @@
+import { recordAudit, type AuditActor } from "../audit/record-audit";
 import { NotFoundError } from "../errors";
 import type { WorkspaceTx } from "../workspace/with-workspace";
 
-export type SetEndpointEnabledOptions = { workspaceId: string; endpointId: string; enabled: boolean };
+export type SetEndpointEnabledOptions = {
+  workspaceId: string;
+  endpointId: string;
+  enabled: boolean;
+  /** Who pauses or resumes it, for the audit log. */
+  actor?: AuditActor;
+};
 
 /**
  * Pauses or resumes an endpoint. A paused endpoint answers Stripe 404 and records nothing, so
@@ -14,4 +21,11 @@ export async function setEndpointEnabled(tx: WorkspaceTx, options: SetEndpointEn
     data: { enabled: options.enabled },
   });
   if (!count) throw new NotFoundError("endpoint");
+  const endpoint = await tx.endpoint.findFirst({ where: { id: options.endpointId }, select: { name: true } });
+  await recordAudit(tx, {
+    workspaceId: options.workspaceId,
+    actor: options.actor,
+    action: options.enabled ? "endpoint.enabled" : "endpoint.disabled",
+    target: { type: "endpoint", id: options.endpointId, label: endpoint?.name },
+  });
 }

@@ -1,5 +1,6 @@
 import { SECRET_ROTATION_GRACE_MS, graceEndsAt, rotationDropsSecretInGrace, signingSecretSchema } from "@hookloop/domain";
 import type { SecretBox } from "@hookloop/secrets";
+import { recordAudit, type AuditActor } from "../audit/record-audit";
 import { InvalidInputError, NotFoundError, SecretInGraceError } from "../errors";
 import type { WorkspaceTx } from "../workspace/with-workspace";
 import { secretAssociatedData } from "./endpoint-secrets";
@@ -19,6 +20,10 @@ export type SetEndpointSecretOptions = {
    */
   dropSecretAcceptedUntil?: Date;
   now?: Date;
+  /** Who sets it, for the audit log. */
+  actor?: AuditActor;
+  /** False when a caller records the change itself (createEndpoint's "endpoint.created"). */
+  audited?: boolean;
 };
 
 /**
@@ -34,7 +39,7 @@ export async function setEndpointSecret(tx: WorkspaceTx, options: SetEndpointSec
   const now = options.now ?? new Date();
   const endpoint = await tx.endpoint.findFirst({
     where: { id: options.endpointId, workspaceId: options.workspaceId },
-    select: { secretCiphertext: true, previousSecretCiphertext: true, previousSecretExpiresAt: true },
+    select: { name: true, secretCiphertext: true, previousSecretCiphertext: true, previousSecretExpiresAt: true },
   });
   if (!endpoint) throw new NotFoundError("endpoint");
   const aad = secretAssociatedData(options.workspaceId, options.endpointId);
@@ -48,7 +53,7 @@ export async function setEndpointSecret(tx: WorkspaceTx, options: SetEndpointSec
     throw new SecretInGraceError(box.decrypt(replaced, aad).slice(-4), acceptedUntil);
   }
   const rotatingOut = endpoint.secretCiphertext;
-  return tx.endpoint.update({
+  const saved = await tx.endpoint.update({
     where: { id: options.endpointId },
     data: {
       secretCiphertext: box.encrypt(secret, aad),
@@ -58,4 +63,18 @@ export async function setEndpointSecret(tx: WorkspaceTx, options: SetEndpointSec
     },
     select: { id: true, secretLast4: true, previousSecretExpiresAt: true },
   });
+  if (options.audited !== false) {
+    await recordAudit(tx, {
+      workspaceId: options.workspaceId,
+      actor: options.actor,
+      action: rotatingOut ? "endpoint.secret_rotated" : "endpoint.secret_set",
+      target: { type: "endpoint", id: options.endpointId, label: endpoint.name },
+      details: {
+        secretLast4: saved.secretLast4,
+        previousAcceptedUntil: saved.previousSecretExpiresAt?.toISOString() ?? null,
+        ...(options.dropSecretAcceptedUntil ? { droppedSecretInGrace: true } : {}),
+      },
+    });
+  }
+  return saved;
 }

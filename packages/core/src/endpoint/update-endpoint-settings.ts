@@ -1,4 +1,5 @@
 import { isSupportedEventType, triggerNameSchema } from "@hookloop/domain";
+import { recordAudit, type AuditActor } from "../audit/record-audit";
 import { InvalidInputError, NotFoundError } from "../errors";
 import type { WorkspaceTx } from "../workspace/with-workspace";
 
@@ -8,6 +9,8 @@ export type UpdateEndpointSettingsOptions = {
   events: ReadonlyArray<{ eventType: string; enabled: boolean; triggerName: string | null }>;
   onCustomerDeleted: "delete" | "unsubscribe";
   syncNames: boolean;
+  /** Who changes them, for the audit log. */
+  actor?: AuditActor;
 };
 
 /** Field errors keyed by event type, for a form to show next to each row. */
@@ -20,7 +23,7 @@ export class EndpointSettingsError extends InvalidInputError {
 /** Saves which events an endpoint accepts, their trigger names, and its contact rules. */
 export async function updateEndpointSettings(tx: WorkspaceTx, options: UpdateEndpointSettingsOptions) {
   const fieldErrors: Record<string, string> = {};
-  const events = options.events.map(({ eventType, enabled, triggerName }) => {
+  const changed = options.events.map(({ eventType, enabled, triggerName }) => {
     if (!isSupportedEventType(eventType)) throw new InvalidInputError(`${eventType} is not a Stripe event Hookloop handles.`);
     const trimmed = triggerName?.trim() ?? "";
     if (!trimmed) return { eventType, enabled, triggerName: null };
@@ -32,18 +35,44 @@ export async function updateEndpointSettings(tx: WorkspaceTx, options: UpdateEnd
 
   const endpoint = await tx.endpoint.findFirst({
     where: { id: options.endpointId, workspaceId: options.workspaceId },
-    select: { id: true },
+    select: {
+      id: true,
+      name: true,
+      onCustomerDeleted: true,
+      syncNames: true,
+      events: { select: { eventType: true, enabled: true, triggerName: true } },
+    },
   });
   if (!endpoint) throw new NotFoundError("endpoint");
   await tx.endpoint.update({
     where: { id: endpoint.id },
     data: { onCustomerDeleted: options.onCustomerDeleted, syncNames: options.syncNames },
   });
-  for (const event of events) {
+  for (const event of changed) {
     await tx.endpointEvent.upsert({
       where: { endpointId_eventType: { endpointId: endpoint.id, eventType: event.eventType } },
       create: { endpointId: endpoint.id, workspaceId: options.workspaceId, ...event },
       update: { enabled: event.enabled, triggerName: event.triggerName },
     });
   }
+  // What changed, event by event: enough to tell which mapping moved, from what to what.
+  const before = new Map(endpoint.events.map((event) => [event.eventType, event]));
+  const events = changed.flatMap(({ eventType, enabled, triggerName }) => {
+    const was = before.get(eventType);
+    if (was && was.enabled === enabled && was.triggerName === triggerName) return [];
+    return [{ eventType, enabled, triggerName, ...(was ? { was: { enabled: was.enabled, triggerName: was.triggerName } } : {}) }];
+  });
+  await recordAudit(tx, {
+    workspaceId: options.workspaceId,
+    actor: options.actor,
+    action: "endpoint.settings_changed",
+    target: { type: "endpoint", id: endpoint.id, label: endpoint.name },
+    details: {
+      events,
+      ...(endpoint.onCustomerDeleted !== options.onCustomerDeleted
+        ? { onCustomerDeleted: options.onCustomerDeleted, wasOnCustomerDeleted: endpoint.onCustomerDeleted }
+        : {}),
+      ...(endpoint.syncNames !== options.syncNames ? { syncNames: options.syncNames } : {}),
+    },
+  });
 }

@@ -23,6 +23,7 @@ import {
   getDelivery,
   getDestination,
   getEndpoint,
+  listAuditEntries,
   listContacts,
   listDeliveries,
   listDestinations,
@@ -250,6 +251,30 @@ describe("the dashboard's reads and actions, as workspace B with workspace A's i
     expect((await asB((tx) => listContacts(tx, { workspaceId: b.workspaceId, search: a.contactEmail }))).contacts).toEqual([]);
     expect((await asB((tx) => listContacts(tx, { workspaceId: a.workspaceId }))).contacts).toEqual([]);
     expect((await asB((tx) => listContacts(tx, { workspaceId: a.workspaceId, after: a.contactId }))).contacts).toEqual([]);
+  });
+
+  test("settings/audit and its CSV export: listAuditEntries shows B's entries only, whatever the filter or cursor", async ({
+    a,
+    b,
+    asB,
+    workspaceIds,
+    db,
+  }) => {
+    const aEntry = await db.auditEntry.findFirstOrThrow({ where: { workspaceId: a.workspaceId } });
+    for (const [, workspaceId] of workspaceIds()) {
+      const page = await asB((tx) =>
+        listAuditEntries(tx, {
+          workspaceId: workspaceId!,
+          limit: 500,
+          after: { at: new Date(Date.now() + 60_000), id: aEntry.id },
+        }),
+      );
+      expect(page.rows.every((row) => row.id !== aEntry.id)).toBe(true);
+    }
+    expect((await asB((tx) => listAuditEntries(tx, { workspaceId: a.workspaceId, limit: 500 }))).rows).toEqual([]);
+    const own = await asB((tx) => listAuditEntries(tx, { workspaceId: b.workspaceId, limit: 500, actor: aEntry.actorLabel }));
+    expect(own.rows.length).toBeGreaterThan(0);
+    expect(own.rows.every((row) => row.targetId !== aEntry.targetId)).toBe(true);
   });
 
   test("events: listTriggerEvents and the name filter show B's trigger events only", async ({ a, b, asB }) => {

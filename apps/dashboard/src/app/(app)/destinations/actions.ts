@@ -20,6 +20,7 @@ import type { RotationState } from "@/components/rotation-confirmation";
 import { timestamp } from "@/components/tables";
 import { env } from "@/env";
 import { confirmedDrop, ownersAndAdmins, recordId, workspaceAction } from "@/server/action";
+import { userActor } from "@/server/audit-actor";
 import { services } from "@/server/services";
 
 const destinationId = recordId("destination", z.string().regex(/^dst_[A-Za-z0-9_-]{16,64}$/));
@@ -63,9 +64,9 @@ const rules = () => ({ allowPrivateTargets: env().DESTINATIONS_ALLOW_PRIVATE_TAR
 
 export const createDestinationAction = workspaceAction.form(
   { roles: ownersAndAdmins("create destinations"), schema: settingsSchema, input: settingsInput },
-  async (settings, { workspace, inWorkspace }) => {
+  async (settings, { workspace, inWorkspace, user }) => {
     const created = await inWorkspace((tx) =>
-      createDestination(tx, { box: services().box, workspaceId: workspace.id, ...settings, ...rules() }),
+      createDestination(tx, { box: services().box, workspaceId: workspace.id, ...settings, ...rules(), actor: userActor(user) }),
     );
     revalidatePath("/destinations");
     redirect(`/destinations/${created.id}`);
@@ -78,8 +79,10 @@ export const updateDestinationAction = workspaceAction.form(
     schema: settingsSchema.extend({ destinationId, enabled: z.boolean() }),
     input: settingsInput,
   },
-  async (settings, { workspace, inWorkspace }) => {
-    const due = await inWorkspace((tx) => updateDestination(tx, { workspaceId: workspace.id, ...settings, ...rules() }));
+  async (settings, { workspace, inWorkspace, user }) => {
+    const due = await inWorkspace((tx) =>
+      updateDestination(tx, { workspaceId: workspace.id, ...settings, ...rules(), actor: userActor(user) }),
+    );
     await queueMessages(services().messages, { workspaceId: workspace.id, messageIds: due });
     revalidatePath(`/destinations/${settings.destinationId}`);
     return {
@@ -103,6 +106,7 @@ export const setDestinationPausedAction = workspaceAction.post(
         destinationId,
         paused,
         reason: `Paused by ${user.email} at ${timestamp(new Date())}.`,
+        actor: userActor(user),
       }),
     );
     await queueMessages(services().messages, { workspaceId: workspace.id, messageIds: due });
@@ -112,7 +116,7 @@ export const setDestinationPausedAction = workspaceAction.post(
 
 export const rotateDestinationSecretAction: FormAction<RotationState> = workspaceAction.form(
   { roles: ownersAndAdmins("rotate destinations' signing secrets"), schema: z.object({ destinationId, confirm: confirmedDrop }) },
-  async ({ destinationId, confirm }, { workspace, inWorkspace }) => {
+  async ({ destinationId, confirm }, { workspace, inWorkspace, user }) => {
     let rotated;
     try {
       rotated = await inWorkspace((tx) =>
@@ -121,6 +125,7 @@ export const rotateDestinationSecretAction: FormAction<RotationState> = workspac
           destinationId,
           box: services().box,
           dropSecretSigningUntil: confirm,
+          actor: userActor(user),
         }),
       );
     } catch (error) {
@@ -156,9 +161,9 @@ export const sendTestMessageAction: FormAction<TestMessageState> = workspaceActi
 
 export const retryMessageAction = workspaceAction.post(
   { schema: z.object({ messageId, back: z.unknown().transform(returnPath) }) },
-  async ({ messageId, back }, { workspace, inWorkspace }) => {
+  async ({ messageId, back }, { workspace, inWorkspace, user }) => {
     try {
-      const due = await inWorkspace((tx) => retryMessage(tx, { workspaceId: workspace.id, messageId }));
+      const due = await inWorkspace((tx) => retryMessage(tx, { workspaceId: workspace.id, messageId, actor: userActor(user) }));
       await queueMessages(services().messages, { workspaceId: workspace.id, messageIds: due });
     } catch (error) {
       // Delivered meanwhile (or a double click): the page it returns to shows where it stands.
@@ -178,8 +183,10 @@ const utcMinute = (field: string) =>
 
 export const retryFailedMessagesAction = workspaceAction.form(
   { schema: z.object({ destinationId, from: utcMinute("start"), to: utcMinute("end") }) },
-  async ({ destinationId, from, to }, { workspace, inWorkspace }) => {
-    const retried = await inWorkspace((tx) => retryFailedMessages(tx, { workspaceId: workspace.id, destinationId, from, to }));
+  async ({ destinationId, from, to }, { workspace, inWorkspace, user }) => {
+    const retried = await inWorkspace((tx) =>
+      retryFailedMessages(tx, { workspaceId: workspace.id, destinationId, from, to, actor: userActor(user) }),
+    );
     await queueMessages(services().messages, { workspaceId: workspace.id, messageIds: retried.messageIds });
     revalidatePath(`/destinations/${destinationId}`);
     const range = `created from ${timestamp(from)} to ${timestamp(to)}`;

@@ -18,6 +18,7 @@ import type { RotationState } from "@/components/rotation-confirmation";
 import { timestamp } from "@/components/tables";
 import { env } from "@/env";
 import { confirmedDrop, ownersAndAdmins, recordId, workspaceAction } from "@/server/action";
+import { userActor } from "@/server/audit-actor";
 import { services } from "@/server/services";
 
 const endpointId = recordId("endpoint", z.string().regex(/^ep_[A-Za-z0-9_-]{16,64}$/));
@@ -37,8 +38,10 @@ export const createEndpointAction = workspaceAction.form(
         .max(100, "Keep the name to 100 characters or fewer."),
     }),
   },
-  async ({ name }, { workspace, inWorkspace }) => {
-    const endpoint = await inWorkspace((tx) => createEndpoint(tx, { box: services().box, workspaceId: workspace.id, name }));
+  async ({ name }, { workspace, inWorkspace, user }) => {
+    const endpoint = await inWorkspace((tx) =>
+      createEndpoint(tx, { box: services().box, workspaceId: workspace.id, name, actor: userActor(user) }),
+    );
     redirect(`/endpoints/${endpoint.id}`);
   },
 );
@@ -48,7 +51,7 @@ export const saveSecretAction: FormAction<RotationState> = workspaceAction.form(
     roles: ownersAndAdmins("change endpoints' signing secrets"),
     schema: z.object({ endpointId, secret: z.string().default(""), confirm: confirmedDrop }),
   },
-  async ({ endpointId, secret, confirm }, { workspace, inWorkspace }) => {
+  async ({ endpointId, secret, confirm }, { workspace, inWorkspace, user }) => {
     let saved;
     try {
       saved = await inWorkspace((tx) =>
@@ -58,6 +61,7 @@ export const saveSecretAction: FormAction<RotationState> = workspaceAction.form(
           endpointId,
           secret,
           dropSecretAcceptedUntil: confirm,
+          actor: userActor(user),
         }),
       );
     } catch (error) {
@@ -100,8 +104,8 @@ export const saveSettingsAction = workspaceAction.form(
       })),
     }),
   },
-  async (settings, { workspace, inWorkspace }) => {
-    await inWorkspace((tx) => updateEndpointSettings(tx, { workspaceId: workspace.id, ...settings }));
+  async (settings, { workspace, inWorkspace, user }) => {
+    await inWorkspace((tx) => updateEndpointSettings(tx, { workspaceId: workspace.id, ...settings, actor: userActor(user) }));
     revalidatePath(`/endpoints/${settings.endpointId}`);
     return { ok: true, message: "Saved. New events follow these settings." };
   },
@@ -155,8 +159,8 @@ export const setEndpointEnabledAction = workspaceAction.post(
         .transform((value) => value === "true"),
     }),
   },
-  async ({ endpointId, enabled }, { workspace, inWorkspace }) => {
-    await inWorkspace((tx) => setEndpointEnabled(tx, { workspaceId: workspace.id, endpointId, enabled }));
+  async ({ endpointId, enabled }, { workspace, inWorkspace, user }) => {
+    await inWorkspace((tx) => setEndpointEnabled(tx, { workspaceId: workspace.id, endpointId, enabled, actor: userActor(user) }));
     revalidatePath("/endpoints", "layout");
   },
 );

@@ -6,6 +6,7 @@ import { z } from "zod";
 import { createApiKey, revokeApiKey } from "@hookloop/core";
 import type { FormAction, FormState } from "@/components/form-state";
 import { ownersAndAdmins, recordId, workspaceAction } from "@/server/action";
+import { userActor } from "@/server/audit-actor";
 
 const apiKeyId = recordId("API key", z.uuid());
 
@@ -19,9 +20,9 @@ export const createApiKeyAction: FormAction<CreatedApiKeyState> = workspaceActio
       scope: z.enum(["read-only", "read-write"], { error: "Choose read-only or read-write." }),
     }),
   },
-  async ({ name, scope }, { workspace, inWorkspace }) => {
+  async ({ name, scope }, { workspace, inWorkspace, user }) => {
     const created = await inWorkspace((tx) =>
-      createApiKey(tx, { workspaceId: workspace.id, name, readOnly: scope === "read-only" }),
+      createApiKey(tx, { workspaceId: workspace.id, name, readOnly: scope === "read-only", actor: userActor(user) }),
     );
     revalidatePath("/settings");
     return { ok: true, created: { name: created.name, key: created.key, readOnly: created.readOnly } };
@@ -30,8 +31,8 @@ export const createApiKeyAction: FormAction<CreatedApiKeyState> = workspaceActio
 
 export const revokeApiKeyAction = workspaceAction.form(
   { roles: ownersAndAdmins("manage API keys"), schema: z.object({ apiKeyId }) },
-  async ({ apiKeyId }, { workspace, inWorkspace }) => {
-    await inWorkspace((tx) => revokeApiKey(tx, { workspaceId: workspace.id, apiKeyId }));
+  async ({ apiKeyId }, { workspace, inWorkspace, user }) => {
+    await inWorkspace((tx) => revokeApiKey(tx, { workspaceId: workspace.id, apiKeyId, actor: userActor(user) }));
     // The row says "Revoked", which is how the page answers.
     revalidatePath("/settings");
     return { ok: true };

@@ -1,3 +1,4 @@
+import Link from "next/link";
 import { listApiKeys, listMembers } from "@hookloop/core";
 import { managesWorkspace, memberChangeRefusal, workspaceRoles } from "@hookloop/domain";
 import { timestamp } from "@/components/tables";
@@ -115,6 +116,15 @@ export default async function SettingsPage() {
           <p className="muted small">Only the workspace&apos;s owners and admins can create or revoke API keys.</p>
         )}
       </section>
+      {manages && (
+        <section className="panel" aria-labelledby="audit-log">
+          <h2 id="audit-log">Audit log</h2>
+          <p className="muted">
+            Who changed endpoints, secrets, destinations, API keys and members, and when: kept 400 days, exportable as CSV.{" "}
+            <Link href="/settings/audit">Open the audit log</Link>
+          </p>
+        </section>
+      )}
       <LeaveForm
         action={leaveWorkspaceAction}
         workspace={workspace.name}
