@@ -17,6 +17,14 @@ export function newEndpointId(): string {
   return `ep_${randomBytes(18).toString("base64url")}`;
 }
 
+/**
+ * What a new endpoint accepts unless told otherwise: invoice.paid, firing the catalogue's trigger
+ * name (successfulPayment), the safest first trigger (a paid invoice names its customer and email).
+ */
+export const defaultEnabledEvents = [
+  { eventType: "invoice.paid", triggerName: stripeEventCatalogue["invoice.paid"].suggestedTrigger },
+] as const;
+
 export type CreateEndpointOptions = {
   workspaceId: string;
   /** Seals the signing secret. */
@@ -24,7 +32,7 @@ export type CreateEndpointOptions = {
   name: string;
   /** The Stripe signing secret, when already known. */
   secret?: string;
-  /** Event types to accept, each with an optional trigger name. */
+  /** Event types to accept, each with an optional trigger name; by default `defaultEnabledEvents`. */
   enable?: ReadonlyArray<{ eventType: string; triggerName?: string | null }>;
   onCustomerDeleted?: "delete" | "unsubscribe";
   syncNames?: boolean;
@@ -37,7 +45,7 @@ export async function createEndpoint(tx: WorkspaceTx, options: CreateEndpointOpt
   if (!name) throw new InvalidInputError("Give the endpoint a name.", "name");
   if (name.length > 100) throw new InvalidInputError("Keep the endpoint name to 100 characters or fewer.", "name");
   const enabled = new Map<string, string | null>();
-  for (const { eventType, triggerName } of options.enable ?? []) {
+  for (const { eventType, triggerName } of options.enable ?? defaultEnabledEvents) {
     if (!isSupportedEventType(eventType)) {
       throw new InvalidInputError(`${eventType} is not a Stripe event Hookloop handles.`, "enable");
     }
