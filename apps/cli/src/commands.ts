@@ -22,6 +22,7 @@ import {
   withWorkspace,
 } from "@hookloop/core";
 import type { Db } from "@hookloop/db/client";
+import { cliActor } from "@hookloop/domain";
 import type { SecretBox } from "@hookloop/secrets";
 import type { CliEnv } from "./env";
 
@@ -73,6 +74,7 @@ export const commands: Record<string, Command> = {
           secret: one(flags, "secret")!,
           ...(enable ? { enable } : {}),
           ...(onDelete ? { onCustomerDeleted: onDelete } : {}),
+          actor: cliActor,
         }),
       );
       return { id: endpoint.id, url: endpointUrl(env.INGEST_PUBLIC_URL, endpoint.id) };
@@ -85,7 +87,9 @@ export const commands: Record<string, Command> = {
       const endpointId = one(flags, "endpoint")!;
       const workspaceId = await findEndpointWorkspace(db, { endpointId });
       if (!workspaceId) throw new UsageError(`no endpoint ${endpointId}`);
-      return withWorkspace(db, workspaceId, (tx) => renameEndpoint(tx, { workspaceId, endpointId, name: one(flags, "name")! }));
+      return withWorkspace(db, workspaceId, (tx) =>
+        renameEndpoint(tx, { workspaceId, endpointId, name: one(flags, "name")!, actor: cliActor }),
+      );
     },
   },
   "endpoint:delete": {
@@ -95,7 +99,7 @@ export const commands: Record<string, Command> = {
       const endpointId = one(flags, "endpoint")!;
       const workspaceId = await findEndpointWorkspace(db, { endpointId });
       if (!workspaceId) throw new UsageError(`no endpoint ${endpointId}`);
-      return withWorkspace(db, workspaceId, (tx) => deleteEndpoint(tx, { workspaceId, endpointId }));
+      return withWorkspace(db, workspaceId, (tx) => deleteEndpoint(tx, { workspaceId, endpointId, actor: cliActor }));
     },
   },
   "contacts:list": {
@@ -140,6 +144,7 @@ export const commands: Record<string, Command> = {
           triggers: triggers.length ? triggers : "all",
           contactChanges: flags["contact-changes"] !== undefined,
           allowPrivateTargets: env.DESTINATIONS_ALLOW_PRIVATE_TARGETS,
+          actor: cliActor,
         }),
       );
     },
@@ -168,7 +173,12 @@ export const commands: Record<string, Command> = {
     run: (flags, { db }) => {
       const workspaceId = one(flags, "workspace")!;
       return withWorkspace(db, workspaceId, (tx) =>
-        eraseContact(tx, { workspaceId, email: one(flags, "email")!, requestedBy: one(flags, "requested-by")! }),
+        eraseContact(tx, {
+          workspaceId,
+          email: one(flags, "email")!,
+          requestedBy: one(flags, "requested-by")!,
+          actor: cliActor,
+        }),
       );
     },
   },
@@ -182,6 +192,7 @@ export const commands: Record<string, Command> = {
           workspaceId,
           name: one(flags, "name", { required: false }) ?? "API key",
           readOnly: flags["read-only"] !== undefined,
+          actor: cliActor,
         }),
       );
       return { id, key };

@@ -12,6 +12,8 @@ import { rotateDestinationSecret } from "../destination/rotate-destination-secre
 import { setDestinationPaused } from "../destination/set-destination-paused";
 import { updateDestination } from "../destination/update-destination";
 import { createEndpoint } from "../endpoint/create-endpoint";
+import { deleteEndpoint } from "../endpoint/delete-endpoint";
+import { renameEndpoint } from "../endpoint/rename-endpoint";
 import { setEndpointEnabled } from "../endpoint/set-endpoint-enabled";
 import { setEndpointSecret } from "../endpoint/set-endpoint-secret";
 import { updateEndpointSettings } from "../endpoint/update-endpoint-settings";
@@ -92,6 +94,18 @@ describe("each audited change writes its entry", () => {
     // Written at the change's time, by the database's clock.
     const stored = await db.auditEntry.findMany({ where: { workspaceId } });
     expect(stored).toHaveLength(6);
+  });
+
+  test("endpoints: rename and delete, with the name before and the deliveries kept", async ({ newEndpoint }) => {
+    const { workspaceId, endpointId, inWorkspace } = await newEndpoint();
+    await inWorkspace((tx) => renameEndpoint(tx, { workspaceId, endpointId, name: "Stripe EU", actor: cliActor }));
+    await inWorkspace((tx) => deleteEndpoint(tx, { workspaceId, endpointId, actor: marketer }));
+    const { rows } = await inWorkspace((tx) => listAuditEntries(tx, { workspaceId, limit: 10 }));
+    expect(rows.map((row) => [row.action, row.actorLabel, row.targetLabel, row.details])).toEqual([
+      ["endpoint.deleted", "maya@shop.example", "Stripe EU", { deliveriesKept: 0 }],
+      ["endpoint.renamed", "CLI", "Stripe EU", { previousName: "Stripe live" }],
+      ["endpoint.created", "Hookloop", "Stripe live", expect.anything()],
+    ]);
   });
 
   test("destinations: create, settings, rotation, pause, resume and retries", async ({ appDb, box }) => {

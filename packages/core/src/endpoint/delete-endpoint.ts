@@ -1,7 +1,14 @@
+import { recordAudit, type AuditActor } from "../audit/record-audit";
 import { NotFoundError } from "../errors";
 import type { WorkspaceTx } from "../workspace/with-workspace";
 
-export type DeleteEndpointOptions = { workspaceId: string; endpointId: string; now?: Date };
+export type DeleteEndpointOptions = {
+  workspaceId: string;
+  endpointId: string;
+  now?: Date;
+  /** Who deletes it, for the audit log. */
+  actor?: AuditActor;
+};
 
 /**
  * Deletes an endpoint, softly: the row stays, marked deleted, so its deliveries stay too, and
@@ -27,6 +34,13 @@ export async function deleteEndpoint(tx: WorkspaceTx, options: DeleteEndpointOpt
       previousSecretCiphertext: null,
       previousSecretExpiresAt: null,
     },
+  });
+  await recordAudit(tx, {
+    workspaceId: options.workspaceId,
+    actor: options.actor,
+    action: "endpoint.deleted",
+    target: { type: "endpoint", id: endpoint.id, label: endpoint.name },
+    details: { deliveriesKept: endpoint._count.deliveries },
   });
   return { id: endpoint.id, name: endpoint.name, deliveriesKept: endpoint._count.deliveries };
 }
