@@ -1,9 +1,7 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
-import type { DeliveryReceiver } from "@hookloop/core";
+import { endpointIdPattern, type DeliveryReceiver } from "@hookloop/core";
 import type { IngestMetrics } from "./metrics";
 import { createProbeLimiter } from "./probe-limiter";
-
-const endpointIdPattern = /^ep_[A-Za-z0-9_-]{16,64}$/;
 
 const notFound = { error: "endpoint_not_found", message: "No enabled webhook endpoint has this URL." } as const;
 

@@ -1,4 +1,5 @@
 export * from "./errors";
+export { endpointIdPattern } from "./ids";
 export * from "./stripe/verify-stripe-signature";
 export * from "./endpoint/endpoint-secrets";
 export * from "./endpoint/create-endpoint";
@@ -9,6 +10,7 @@ export * from "./delivery/receive-delivery";
 export * from "./delivery/apply-delivery";
 export { API_EVENT_PREFIX, ContactNotResolvableError } from "./contact/contact-history";
 export * from "./contact/apply-contact-change";
+export * from "./delivery/dry-run-delivery";
 export * from "./delivery/relay-deliveries";
 export * from "./delivery/replay-delivery";
 export * from "./health/check-dependencies";

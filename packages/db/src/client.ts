@@ -28,7 +28,11 @@ export type DatabaseOptions = {
   refusePrivilegedRole?: boolean;
 };
 
-const pools = new WeakMap<object, pg.Pool>();
+// One registry per process, not per copy of this module: Next bundles server code per layer, so a
+// client made in one bundle's copy may reach sqlPool through another's.
+const poolsKey = Symbol.for("hookloop.db.pools");
+const registry = globalThis as typeof globalThis & { [poolsKey]?: WeakMap<object, pg.Pool> };
+const pools = (registry[poolsKey] ??= new WeakMap<object, pg.Pool>());
 
 export function createDb(options: DatabaseOptions): Db {
   const pool = new pg.Pool({

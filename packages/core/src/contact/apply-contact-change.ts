@@ -1,10 +1,10 @@
 import type { Db } from "@hookloop/db/client";
 import { normaliseEmail, type BillingFact, type PlannedTrigger } from "@hookloop/domain";
-import { z } from "zod";
-import { claimedDestinationSchema, type FiredTrigger } from "../destination/fired-trigger-messages";
+import type { FiredTrigger } from "../destination/fired-trigger-messages";
 import type { WorkspaceTx } from "../workspace/with-workspace";
 import {
   ContactNotResolvableError,
+  enabledDestinations,
   lockContactHistory,
   replayPart,
   statementsIn,
@@ -51,19 +51,6 @@ export type ContactChangeOutcome =
       messageIds: string[];
     }
   | { status: "erased" };
-
-const destinationsStatement =
-  "SELECT id, all_triggers, coalesce(trigger_names, '{}') AS trigger_names, contact_changes FROM destination WHERE enabled";
-const destinationRowSchema = z
-  .object({ id: z.string(), all_triggers: z.boolean(), trigger_names: z.array(z.string()), contact_changes: z.boolean() })
-  .transform((row) =>
-    claimedDestinationSchema.parse({
-      id: row.id,
-      allTriggers: row.all_triggers,
-      triggerNames: row.trigger_names,
-      contactChanges: row.contact_changes,
-    }),
-  );
 
 /**
  * Adds a change that is not a Stripe delivery to the workspace's contact history and applies it
@@ -129,14 +116,13 @@ async function applyInTransaction(
   const replayed = replayPart(part, event);
   if (replayed.placed.unresolvable) throw new ContactNotResolvableError(replayed.placed.reason);
 
-  const destinations = await client.query({ name: "hookloop_enabled_destinations", text: destinationsStatement });
   const { fired, messageIds } = await writeReplay(client, {
     workspaceId,
     deliveryId: null,
     event,
     writes: replayed.writes,
     outcome: { status: "processed", reason: replayed.placed.reason, contactId: replayed.contactId },
-    destinations: destinations.rows.map((row) => destinationRowSchema.parse(row)),
+    destinations: await enabledDestinations(client),
     origin: { id: options.eventId, type: options.origin, created: options.created },
   });
   return { status: "applied", contactId: replayed.contactId, reason: replayed.placed.reason, fired, messageIds };

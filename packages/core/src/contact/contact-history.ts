@@ -34,10 +34,13 @@ import {
 import { z } from "zod";
 import {
   appliedChangesSchema,
+  claimedDestinationSchema,
   contactChangeMessages,
   firedTriggerMessages,
+  type ChangedContact,
   type ClaimedDestination,
   type FiredTrigger,
+  type OutboxMessage,
 } from "../destination/fired-trigger-messages";
 import type { WorkspaceTx } from "../workspace/with-workspace";
 import { contactsLockKey } from "./contacts-lock";
@@ -77,22 +80,29 @@ export type HistoryLock = { exclusive: boolean };
  * Runs `work` in a transaction on a pg connection; when the part of the history it locks grew
  * meanwhile, once more holding the workspace's contacts lock alone.
  */
-export async function withContactHistory<T>(db: Db, work: (sql: HistorySql, lock: HistoryLock) => Promise<T>): Promise<T> {
+export async function withContactHistory<T>(
+  db: Db,
+  work: (sql: HistorySql, lock: HistoryLock) => Promise<T>,
+  options: TransactionOptions = {},
+): Promise<T> {
   try {
-    return await inTransaction(db, (client) => work(client, { exclusive: false }));
+    return await inTransaction(db, (client) => work(client, { exclusive: false }), options);
   } catch (error) {
     if (!(error instanceof HistoryPartGrewError)) throw error;
-    return inTransaction(db, (client) => work(client, { exclusive: true }));
+    return inTransaction(db, (client) => work(client, { exclusive: true }), options);
   }
 }
 
-async function inTransaction<T>(db: Db, work: (client: SqlClient) => Promise<T>): Promise<T> {
+/** `rollback`: undo everything `work` wrote and return what it found (a dry run). */
+type TransactionOptions = { rollback?: boolean };
+
+async function inTransaction<T>(db: Db, work: (client: SqlClient) => Promise<T>, options: TransactionOptions): Promise<T> {
   const client = await sqlPool(db).connect();
   let unusable: Error | undefined;
   try {
     await client.query("BEGIN");
     const result = await work(client);
-    await client.query("COMMIT");
+    await client.query(options.rollback ? "ROLLBACK" : "COMMIT");
     return result;
   } catch (error) {
     await client.query("ROLLBACK").catch((rollbackError: Error) => {
@@ -157,6 +167,9 @@ type ContactWrites = {
   contacts: Array<Omit<ContactRow, "firstEventId" | "billing"> & { firstEventId: string; billing: BillingState; source: string }>;
   placements: Placement[];
 };
+
+/** Why an event for an erased email changes nothing. */
+export const erasedReason = "This email was erased at the contact's request; Hookloop does not add it again.";
 
 /** The ids of events that are not Stripe's: a change from the workspace's own app, through the API. */
 export const API_EVENT_PREFIX = "api_";
@@ -226,9 +239,31 @@ export type WriteReplayOptions = {
   outcome: { status: string; reason: string; contactId?: string | null };
   /** The workspace's enabled destinations, and what each receives. */
   destinations: readonly ClaimedDestination[];
+  /** Report the contacts it changes even when no destination takes contact changes (a dry run). */
+  reportContacts?: boolean;
   /** The event behind the contact changes, for their messages: a Stripe event's type, or "api". */
   origin?: { id: string; type: string; created: Date };
 };
+
+const destinationRowSchema = z
+  .object({ id: z.string(), all_triggers: z.boolean(), trigger_names: z.array(z.string()), contact_changes: z.boolean() })
+  .transform((row) =>
+    claimedDestinationSchema.parse({
+      id: row.id,
+      allTriggers: row.all_triggers,
+      triggerNames: row.trigger_names,
+      contactChanges: row.contact_changes,
+    }),
+  );
+
+/** The workspace's enabled destinations and what each receives, as hookloop_claim_delivery lists them for a delivery. */
+export async function enabledDestinations(client: HistorySql): Promise<ClaimedDestination[]> {
+  const rows = await client.query({
+    name: "hookloop_enabled_destinations",
+    text: "SELECT id, all_triggers, coalesce(trigger_names, '{}') AS trigger_names, contact_changes FROM destination WHERE enabled",
+  });
+  return rows.rows.map((row) => destinationRowSchema.parse(row));
+}
 
 const noWrites: ContactWrites = { remove: [], contacts: [], placements: [] };
 
@@ -236,9 +271,9 @@ const noWrites: ContactWrites = { remove: [], contacts: [], placements: [] };
 export async function writeReplay(
   client: HistorySql,
   options: WriteReplayOptions,
-): Promise<{ fired: FiredTrigger[]; messageIds: string[] }> {
+): Promise<{ fired: FiredTrigger[]; contacts: ChangedContact[]; messages: OutboxMessage[]; messageIds: string[] }> {
   const { workspaceId, destinations, origin } = options;
-  const reportContacts = destinations.some((destination) => destination.contactChanges);
+  const reportContacts = options.reportContacts ?? destinations.some((destination) => destination.contactChanges);
   const applied = await client.query({
     name: "hookloop_apply_contact_history",
     text: applyStatement,
@@ -254,18 +289,20 @@ export async function writeReplay(
     ...trigger,
     stripeEventType: trigger.stripeEventType ?? origin?.type ?? null,
   }));
-  if (!destinations.length || options.outcome.status !== "processed") return { fired, messageIds: [] };
+  const { contacts } = changes;
+  if (!destinations.length || options.outcome.status !== "processed") return { fired, contacts, messages: [], messageIds: [] };
   const messages = [
     ...firedTriggerMessages(workspaceId, fired, destinations),
-    ...(origin ? contactChangeMessages(workspaceId, origin, changes.contacts, destinations) : []),
+    ...(origin ? contactChangeMessages(workspaceId, origin, contacts, destinations) : []),
   ];
-  if (!messages.length) return { fired, messageIds: [] };
+  if (!messages.length) return { fired, contacts, messages, messageIds: [] };
   const recorded = await client.query({
     name: "hookloop_record_messages",
     text: recordMessagesStatement,
     values: [JSON.stringify(messages)],
   });
-  return { fired, messageIds: z.object({ ids: z.array(z.string()).nullable() }).parse(recorded.rows[0]).ids ?? [] };
+  const messageIds = z.object({ ids: z.array(z.string()).nullable() }).parse(recorded.rows[0]).ids ?? [];
+  return { fired, contacts, messages, messageIds };
 }
 
 function historyEventOf(row: RecordedEvent): HistoryEvent {

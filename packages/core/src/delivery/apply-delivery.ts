@@ -17,6 +17,7 @@ import { planContactChange, stripeEventSchema } from "@hookloop/domain";
 import { z } from "zod";
 import {
   ContactNotResolvableError,
+  erasedReason,
   lockContactHistory,
   replayPart,
   withContactHistory,
@@ -55,8 +56,6 @@ const claimedDeliverySchema = z.object({
 });
 
 const claimStatement = "SELECT * FROM hookloop_claim_delivery($1, $2::uuid)";
-
-const erasedReason = "This email was erased at the contact's request; Hookloop does not add it again.";
 
 // Takes the client, not a WorkspaceTx: it runs its own transaction on a pg connection, and
 // hookloop_claim_delivery sets the workspace in SQL.

@@ -38,7 +38,10 @@ export default async function DeliveryPage({ params }: { params: Promise<{ id: s
         )}
       </div>
       <div className="panel">
-        <h2>Payload</h2>
+        <div className="spread">
+          <h2>Payload</h2>
+          <Link href={`/endpoints/${delivery.endpointId}/dry-run?delivery=${delivery.id}`}>Dry run with today's settings</Link>
+        </div>
         <pre data-testid="payload">{JSON.stringify(delivery.payload, null, 2)}</pre>
       </div>
     </>

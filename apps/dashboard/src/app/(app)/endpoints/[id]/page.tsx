@@ -144,6 +144,9 @@ export default async function EndpointPage({
           eventTypes={supportedEventTypes}
           hasSecret={Boolean(endpoint.secretLast4)}
         />
+        <p className="muted">
+          Or see what any event would do, without sending or writing anything: <Link href={`${back}/dry-run`}>Dry run</Link>.
+        </p>
       </section>
 
       <section className="panel" aria-labelledby="deliveries">
