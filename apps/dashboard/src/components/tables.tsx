@@ -1,5 +1,6 @@
 // The tables more than one page shows: trigger events, and deliveries with their outcome.
 import Link from "next/link";
+import { replayRefusal } from "@hookloop/domain";
 
 /** UTC, to the second: what Stripe's own dashboard lists events by. */
 export const timestamp = (date: Date) => `${date.toISOString().replace("T", " ").slice(0, 19)} UTC`;
@@ -45,8 +46,8 @@ type DeliveryRow = { id: string; type: string; status: string; reason: string | 
 /** The server action that queues a delivery again, and the page to come back to. */
 export type Replay = { action: (form: FormData) => Promise<void>; returnTo: string };
 
-/** Failed and ignored deliveries can be applied once more. */
-export const replayable = (delivery: { status: string }) => delivery.status === "failed" || delivery.status === "ignored";
+/** Replay is offered where it can succeed: failed and ignored deliveries of events Hookloop handles. */
+export const replayable = (delivery: { status: string; type: string }) => replayRefusal(delivery) === null;
 
 export function ReplayForm({ replay, deliveryId, secondary }: { replay: Replay; deliveryId: string; secondary?: boolean }) {
   return (

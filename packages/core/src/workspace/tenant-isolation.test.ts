@@ -14,15 +14,18 @@ import { test as baseTest } from "@hookloop/testing/fixtures";
 import {
   NotFoundError,
   applyDelivery,
+  countDeliveries,
   countDeliveriesByDay,
   createDestination,
   createEndpoint,
   createWorkspace,
+  deleteEndpoint,
   eraseContact,
   getContact,
   getDelivery,
   getDestination,
   getEndpoint,
+  getReplayProgress,
   listAuditEntries,
   listContacts,
   listDeliveries,
@@ -31,6 +34,8 @@ import {
   listMessages,
   listTriggerNames,
   listTriggerEvents,
+  renameEndpoint,
+  replayDeliveries,
   replayDelivery,
   retryFailedMessages,
   retryMessage,
@@ -336,6 +341,25 @@ describe("the dashboard's reads and actions, as workspace B with workspace A's i
       await expect(
         asB((tx) => replayDelivery(tx, { queue, workspaceId: workspaceId!, deliveryId: a.failedDeliveryId })),
       ).rejects.toThrow(NotFoundError);
+    }
+    expect(await queue.queue.getJob(a.failedDeliveryId)).toBeUndefined();
+  });
+
+  test("the endpoint page's rename, delete, bulk replay and its progress on A's endpoint find nothing and change nothing", async ({
+    a,
+    asB,
+    queue,
+    workspaceIds,
+  }) => {
+    for (const [, workspaceId] of workspaceIds()) {
+      const ids = { workspaceId: workspaceId!, endpointId: a.endpointId };
+      await expect(asB((tx) => renameEndpoint(tx, { ...ids, name: "Planted" }))).rejects.toThrow(NotFoundError);
+      await expect(asB((tx) => deleteEndpoint(tx, ids))).rejects.toThrow(NotFoundError);
+      expect(await asB((tx) => countDeliveries(tx, { ...ids, replayable: true }))).toBe(0);
+      expect(
+        await asB((tx) => replayDeliveries(tx, { filter: { ...ids, status: "failed" }, queue, replayedAt: new Date() })),
+      ).toBe(0);
+      expect(await asB((tx) => getReplayProgress(tx, { ...ids, replayedAt: new Date() }))).toMatchObject({ total: 0 });
     }
     expect(await queue.queue.getJob(a.failedDeliveryId)).toBeUndefined();
   });

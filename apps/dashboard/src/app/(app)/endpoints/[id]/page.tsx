@@ -1,29 +1,20 @@
 import Link from "next/link";
-import { countDeliveriesByDay, getEndpoint, listDeliveries } from "@hookloop/core";
+import { countDeliveries, getEndpoint } from "@hookloop/core";
 import { endpointUrl } from "@hookloop/config";
 import { managesWorkspace, stripeEventCatalogue, supportedEventTypes } from "@hookloop/domain";
-import { z } from "zod";
 import { env } from "@/env";
 import { ownersAndAdmins } from "@/server/action";
 import { requireWorkspace } from "@/server/session";
 import { CopyButton } from "@/components/copy-button";
-import { DeliveriesTable } from "@/components/tables";
-import {
-  replayDeliveryAction,
-  saveSecretAction,
-  saveSettingsAction,
-  sendTestEventAction,
-  setEndpointEnabledAction,
-} from "../actions";
-import { DeliveriesChart } from "./deliveries-chart";
+import { saveSecretAction, saveSettingsAction, sendTestEventAction, setEndpointEnabledAction } from "../actions";
+import { DeleteEndpointForm } from "./delete-endpoint-form";
+import { DeliveriesPanel } from "./deliveries-panel";
+import { deliveryQuery } from "./delivery-query";
+import { EndpointNameForm } from "./endpoint-name-form";
+import { deleteEndpointAction, renameEndpointAction } from "./manage-actions";
 import { SecretForm } from "./secret-form";
 import { SettingsForm } from "./settings-form";
 import { TestEventForm } from "./test-event-form";
-
-const filters = z.object({
-  status: z.enum(["queued", "processed", "ignored", "failed"]).optional().catch(undefined),
-  type: z.string().max(100).optional().catch(undefined),
-});
 
 export default async function EndpointPage({
   params,
@@ -33,22 +24,15 @@ export default async function EndpointPage({
   searchParams: Promise<Record<string, string | undefined>>;
 }) {
   const { id } = await params;
-  const filter = filters.parse(await searchParams);
+  const query = deliveryQuery.parse(await searchParams);
   const { workspace, role, inWorkspace } = await requireWorkspace();
   // Members see the endpoint and may test and replay; the actions refuse them the rest anyway.
   const readOnly = managesWorkspace(role) ? undefined : ownersAndAdmins("change endpoints").refusal;
-  const [endpoint, deliveries, perDay] = await inWorkspace(
+  const [endpoint, deliveryCount] = await inWorkspace(
     async (tx) =>
       [
         await getEndpoint(tx, { workspaceId: workspace.id, endpointId: id }),
-        await listDeliveries(tx, {
-          workspaceId: workspace.id,
-          endpointId: id,
-          status: filter.status,
-          type: filter.type || undefined,
-          limit: 50,
-        }),
-        await countDeliveriesByDay(tx, { workspaceId: workspace.id, endpointId: id }),
+        await countDeliveries(tx, { workspaceId: workspace.id, endpointId: id }),
       ] as const,
   );
   const url = endpointUrl(env().INGEST_PUBLIC_URL, endpoint.id);
