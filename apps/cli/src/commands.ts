@@ -6,6 +6,9 @@ import {
   createEndpoint,
   createWorkspace,
   connectStripe,
+  ImportInProgressError,
+  runImport,
+  startImport,
   deleteEndpoint,
   eraseContact,
   findDestinationWorkspace,
@@ -205,13 +208,66 @@ export const commands: Record<string, Command> = {
       const endpointId = one(flags, "endpoint")!;
       const workspaceId = await findEndpointWorkspace(db, { endpointId });
       if (!workspaceId) throw new UsageError(`no endpoint ${endpointId}`);
-      const connected = await connectStripe(db, { workspaceId, endpointId, box, key: one(flags, "key")!, api: stripeApi(env) });
+      const connected = await connectStripe(db, {
+        workspaceId,
+        endpointId,
+        box,
+        key: one(flags, "key")!,
+        api: stripeApi(env),
+        actor: cliActor,
+      });
       return {
         endpoint: endpointId,
         account: { id: connected.accountId, name: connected.accountName },
         mode: connected.mode,
         key: `${connected.kind}_${connected.mode}_…${connected.last4}`,
         ...(connected.warning ? { warning: connected.warning } : {}),
+      };
+    },
+  },
+  "backfill:start": {
+    usage:
+      "backfill:start --endpoint ID   (imports the endpoint's existing Stripe customers, firing no trigger events: progress on stderr, then a JSON summary)",
+    flags: ["endpoint"],
+    run: async (flags, { db, box, env }) => {
+      const endpointId = one(flags, "endpoint")!;
+      const workspaceId = await findEndpointWorkspace(db, { endpointId });
+      if (!workspaceId) throw new UsageError(`no endpoint ${endpointId}`);
+      let importRunId: string;
+      try {
+        importRunId = (await withWorkspace(db, workspaceId, (tx) => startImport(tx, { workspaceId, endpointId }))).id;
+      } catch (error) {
+        // One left unfinished (a worker or CLI that died): taken over from its checkpoint once its lease lapsed.
+        if (!(error instanceof ImportInProgressError) || !error.importRunId) throw error;
+        importRunId = error.importRunId;
+      }
+      const startedAt = Date.now();
+      const outcome = await runImport(db, {
+        workspaceId,
+        importRunId,
+        box,
+        api: stripeApi(env),
+        // The CLI's pool has 2 connections.
+        concurrency: 2,
+        onProgress: (counts) =>
+          process.stderr.write(
+            `hookloop: ${counts.customersRead}/${counts.customersTotal ?? "?"} customers, ${counts.subscriptionsRead} subscriptions, ${counts.invoicesRead} paid invoices\n`,
+          ),
+        onRateLimited: (waitMs) => process.stderr.write(`hookloop: Stripe answered 429; waiting ${waitMs / 1000} s\n`),
+      });
+      if (outcome.status === "busy") {
+        throw new UsageError(
+          `an import of ${endpointId} is running elsewhere (held until ${outcome.leaseUntil.toISOString()}); cancel it in the dashboard or run this again later`,
+        );
+      }
+      if (outcome.status === "failed") throw new Error(outcome.error ?? "the import failed");
+      const seconds = (Date.now() - startedAt) / 1000;
+      return {
+        importRun: importRunId,
+        status: outcome.status,
+        ...outcome.counts,
+        seconds: Math.round(seconds * 10) / 10,
+        triggerEventsFired: 0,
       };
     },
   },

@@ -19,6 +19,8 @@ export const workerEnvSchema = databaseEnv
     MESSAGE_CONCURRENCY: z.coerce.number().int().min(1).max(512).default(32),
     /** How long a destination has to answer (at most 15 s); a message's lease is 4 times this. Shorter in the fault suite. */
     MESSAGE_SEND_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(15_000).default(15_000),
+    /** How long an import is held between two pages of customers before another worker may resume it (a killed worker's, say). */
+    IMPORT_LEASE_SECONDS: z.coerce.number().int().min(1).max(3_600).default(60),
   });
 
 export type WorkerEnv = z.output<typeof workerEnvSchema>;

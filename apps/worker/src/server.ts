@@ -2,16 +2,20 @@
 // destination messages (and queues again those due and lost), and answers health checks.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { checkDependencies, relayDeliveries, relayMessages } from "@hookloop/core";
+import { checkDependencies, relayDeliveries, relayImports, relayMessages } from "@hookloop/core";
 import { checkServiceRole, createDb } from "@hookloop/db/client";
 import { connectProducer, connectWorker, openQueue, readEvictionPolicy, startWorker, waitForConnection } from "@hookloop/queue";
 import { SecretBox, parseKeyring } from "@hookloop/secrets";
 import { pino } from "pino";
 import type { WorkerEnv } from "./env";
 import { createDeliveryHandler } from "./handle-delivery";
+import { createImportHandler } from "./handle-import";
 import { createMessageHandler } from "./handle-message";
 import { createWorkerMetrics } from "./metrics";
 import { dailyAuditPurge } from "./purge-audit-log";
+
+/** One import at a time per worker process, writing 4 customers at once, plus its page's transaction. */
+const IMPORT_CONNECTIONS = 5;
 
 export type WorkerServer = { healthUrl: string; close: () => Promise<void> };
 
@@ -20,7 +24,7 @@ export async function startWorkerServer(env: WorkerEnv, logger = pino({ level: e
     connectionString: env.DATABASE_URL,
     refusePrivilegedRole: env.NODE_ENV === "production",
     // Deliveries, the relays and message sends; a send holds a connection only for its two statements.
-    max: env.WORKER_CONCURRENCY + 4,
+    max: env.WORKER_CONCURRENCY + 4 + IMPORT_CONNECTIONS,
     queryTimeoutMs: 10_000,
   });
   await checkServiceRole(db, (message) => logger.warn(message));
@@ -59,6 +63,28 @@ export async function startWorkerServer(env: WorkerEnv, logger = pino({ level: e
     { connection: redis, prefix: env.REDIS_PREFIX, concurrency: env.MESSAGE_CONCURRENCY },
   );
   messageWorker.on("error", (error) => logger.warn({ err: error }, "message worker connection error"));
+  // Imports of existing Stripe customers: long jobs of their own, one at a time per process, each
+  // stopping after its page at shutdown (and queued again) rather than holding the shutdown up.
+  const importQueue = openQueue("imports", { connection: producer, prefix: env.REDIS_PREFIX });
+  const shutdown = new AbortController();
+  const importWorker = startWorker(
+    "imports",
+    createImportHandler(db, logger, {
+      box,
+      api: { apiBase: env.STRIPE_API_BASE, requestsPerSecond: env.STRIPE_REQUESTS_PER_SECOND },
+      messages: messageQueue,
+      signal: shutdown.signal,
+      leaseMs: env.IMPORT_LEASE_SECONDS * 1000,
+    }),
+    { connection: redis, prefix: env.REDIS_PREFIX, concurrency: 1 },
+  );
+  importWorker.on("error", (error) => logger.warn({ err: error }, "import worker connection error"));
+  // At start, every unfinished import is queued again as a job of its own, so one a killed worker
+  // held resumes from its checkpoint once its lease lapses, not when BullMQ finds its job stalled.
+  await relayImports(db, { queue: importQueue, graceSeconds: 0, occasion: `start-${Date.now()}` }).then(
+    (count) => count && logger.info({ count }, "queued imports not finished"),
+    (error: unknown) => logger.warn({ err: error }, "could not queue unfinished imports; the relay will"),
+  );
   if (env.DESTINATIONS_ALLOW_PRIVATE_TARGETS) {
     logger.warn("destinations may reach private and loopback addresses (DESTINATIONS_ALLOW_PRIVATE_TARGETS)");
   }
@@ -73,6 +99,8 @@ export async function startWorkerServer(env: WorkerEnv, logger = pino({ level: e
       .then((count) => count && logger.info({ count }, "queued deliveries not yet applied"))
       .then(() => relayMessages(db, { queue: messageQueue }))
       .then((count) => count && logger.info({ count }, "queued messages due and not sent"))
+      .then(() => relayImports(db, { queue: importQueue }))
+      .then((count) => count && logger.info({ count }, "queued imports whose job was lost"))
       .then(purgeAuditLog)
       .catch((error: unknown) => logger.warn({ err: error }, "relay pass failed"))
       .finally(() => (relaying = null));
@@ -86,7 +114,7 @@ export async function startWorkerServer(env: WorkerEnv, logger = pino({ level: e
     if (request.url === "/readyz") {
       const checks = {
         ...(await checkDependencies(db, { redis: producer })),
-        worker: worker.isRunning() && messageWorker.isRunning() ? "ok" : "not running",
+        worker: worker.isRunning() && messageWorker.isRunning() && importWorker.isRunning() ? "ok" : "not running",
       };
       const ready = Object.values(checks).every((value) => value === "ok");
       response
@@ -114,11 +142,13 @@ export async function startWorkerServer(env: WorkerEnv, logger = pino({ level: e
     healthUrl: `http://${env.HOST}:${port}`,
     close: async () => {
       clearInterval(relayTimer);
-      // Lets the jobs in hand finish; takes no new ones.
-      await Promise.all([worker.close(), messageWorker.close()]);
+      shutdown.abort();
+      // Lets the jobs in hand finish (an import, its page); takes no new ones.
+      await Promise.all([worker.close(), messageWorker.close(), importWorker.close()]);
       await relaying;
       await relayQueue.close();
       await messageQueue.close();
+      await importQueue.close();
       health.close();
       redis.disconnect();
       producer.disconnect();

@@ -86,3 +86,4 @@ export * from "./import-run/relay-imports";
 export * from "./audit/record-audit";
 export * from "./audit/list-audit-entries";
 export * from "./audit/purge-audit-entries";
+export * from "./import-run/run-import";

@@ -8,6 +8,12 @@ export type RelayImportsOptions = {
   queue: TypedQueue<"imports">;
   /** How long a row is left alone after it was recorded or last relayed. */
   graceSeconds?: number;
+  /**
+   * Queues a job of its own for each run (`<run id>.<occasion>`), not a no-op beside the job Redis
+   * still has: at a worker's start, where a job a killed worker held would otherwise wait for
+   * BullMQ to find it stalled. The run's lease keeps two jobs from running it at once.
+   */
+  occasion?: string;
 };
 
 /** Any client: the outbox holds ids only and has no policy. Returns how many runs it queued. */
@@ -19,7 +25,10 @@ export async function relayImports(db: DbClient, options: RelayImportsOptions): 
   });
   if (!due.length) return 0;
   await options.queue.addBulk(
-    due.map((row) => ({ jobId: row.importRunId, payload: { importRunId: row.importRunId, workspaceId: row.workspaceId } })),
+    due.map((row) => ({
+      jobId: options.occasion ? `${row.importRunId}.${options.occasion}` : row.importRunId,
+      payload: { importRunId: row.importRunId, workspaceId: row.workspaceId },
+    })),
   );
   await db.importOutbox.updateMany({
     where: { importRunId: { in: due.map((row) => row.importRunId) } },
