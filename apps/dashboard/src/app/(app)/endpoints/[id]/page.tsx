@@ -133,35 +133,22 @@ export default async function EndpointPage({
         </p>
       </section>
 
-      <section className="panel" aria-labelledby="deliveries">
-        <h2 id="deliveries">Deliveries</h2>
-        <DeliveriesChart data={perDay} />
-        <form className="row toolbar" method="get" aria-label="Filter deliveries">
-          <label htmlFor="filter-status">Status</label>
-          <select id="filter-status" name="status" defaultValue={filter.status ?? ""}>
-            <option value="">All</option>
-            <option value="processed">Processed</option>
-            <option value="queued">Queued</option>
-            <option value="ignored">Ignored</option>
-            <option value="failed">Failed</option>
-          </select>
-          <label htmlFor="filter-type">Type</label>
-          <select id="filter-type" name="type" defaultValue={filter.type ?? ""}>
-            <option value="">All</option>
-            {supportedEventTypes.map((type) => (
-              <option key={type} value={type}>
-                {type}
-              </option>
-            ))}
-          </select>
-          <button type="submit" className="secondary">
-            Filter
-          </button>
-        </form>
-        {deliveries.length === 0 ? (
-          <p className="empty">No deliveries yet. Send a test event above, or trigger one in Stripe.</p>
+      <DeliveriesPanel endpointId={endpoint.id} path={back} query={query} workspaceId={workspace.id} inWorkspace={inWorkspace} />
+
+      <section className="panel" aria-labelledby="manage">
+        <h2 id="manage">Name and deletion</h2>
+        {readOnly ? (
+          <p className="muted small">{readOnly}</p>
         ) : (
-          <DeliveriesTable deliveries={deliveries} replay={{ action: replayDeliveryAction, returnTo: back }} />
+          <>
+            <EndpointNameForm action={renameEndpointAction} endpointId={endpoint.id} name={endpoint.name} />
+            <DeleteEndpointForm
+              action={deleteEndpointAction}
+              endpointId={endpoint.id}
+              name={endpoint.name}
+              deliveryCount={deliveryCount}
+            />
+          </>
         )}
       </section>
     </>
