@@ -12,6 +12,8 @@ export const auditActions = {
   "endpoint.secret_rotated": "Rotated an endpoint's signing secret",
   "endpoint.renamed": "Renamed an endpoint",
   "endpoint.deleted": "Deleted an endpoint",
+  "endpoint.stripe_connected": "Connected an endpoint's Stripe key",
+  "endpoint.stripe_disconnected": "Removed an endpoint's Stripe key",
   "destination.created": "Created a destination",
   "destination.settings_changed": "Changed a destination's settings",
   "destination.secret_rotated": "Rotated a destination's signing secret",

@@ -1,5 +1,6 @@
 import type { Db } from "@hookloop/db/client";
 import type { SecretBox } from "@hookloop/secrets";
+import { recordAudit, type AuditActor } from "../audit/record-audit";
 import { NotFoundError } from "../errors";
 import type { StripeApiSettings } from "../stripe/stripe-api";
 import { withWorkspace } from "../workspace/with-workspace";
@@ -13,6 +14,8 @@ export type ConnectStripeOptions = {
   box: SecretBox;
   key: string;
   api: StripeApiSettings;
+  /** Who connects it, for the audit log. */
+  actor?: AuditActor;
 };
 
 export type ConnectedStripe = StripeKeyCheck & { endpointId: string; connectedAt: Date };
@@ -24,7 +27,7 @@ export type ConnectedStripe = StripeKeyCheck & { endpointId: string; connectedAt
 export async function connectStripe(db: Db, options: ConnectStripeOptions): Promise<ConnectedStripe> {
   const { workspaceId, endpointId, box } = options;
   const exists = await withWorkspace(db, workspaceId, (tx) =>
-    tx.endpoint.findFirst({ where: { id: endpointId, workspaceId }, select: { id: true } }),
+    tx.endpoint.findFirst({ where: { id: endpointId, workspaceId }, select: { id: true, name: true } }),
   );
   if (!exists) throw new NotFoundError("endpoint");
   // Endpoints have no mode yet (they take test and live events alike), so every key's mode is accepted.
@@ -39,13 +42,21 @@ export async function connectStripe(db: Db, options: ConnectStripeOptions): Prom
     accountName: check.accountName,
     connectedAt: new Date(),
   };
-  const stored = await withWorkspace(db, workspaceId, (tx) =>
-    tx.stripeConnection.upsert({
+  const stored = await withWorkspace(db, workspaceId, async (tx) => {
+    const row = await tx.stripeConnection.upsert({
       where: { endpointId },
       create: { endpointId, workspaceId, ...fields },
       update: fields,
       select: { connectedAt: true },
-    }),
-  );
+    });
+    await recordAudit(tx, {
+      workspaceId,
+      actor: options.actor,
+      action: "endpoint.stripe_connected",
+      target: { type: "endpoint", id: endpointId, label: exists.name },
+      details: { keyLast4: check.last4, keyKind: check.kind, mode: check.mode, accountId: check.accountId },
+    });
+    return row;
+  });
   return { ...check, endpointId, connectedAt: stored.connectedAt };
 }
