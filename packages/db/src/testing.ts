@@ -109,4 +109,6 @@ export const tenantTables = [
   "message",
   "message_attempt",
   "audit_entry",
+  "stripe_connection",
+  "import_run",
 ] as const;

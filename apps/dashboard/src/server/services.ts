@@ -13,6 +13,7 @@ type Services = {
   mailer: Mailer;
   deliveries: TypedQueue<"deliveries">;
   messages: TypedQueue<"messages">;
+  imports: TypedQueue<"imports">;
 };
 
 const holder = globalThis as typeof globalThis & { hookloopServices?: Services };
@@ -33,6 +34,7 @@ export function services(): Services {
       mailer: createMailer({ smtpUrl: settings.SMTP_URL, from: settings.MAIL_FROM, log: (line) => console.info(line) }),
       deliveries: openQueue("deliveries", { connection: redis, prefix: settings.REDIS_PREFIX }),
       messages: openQueue("messages", { connection: redis, prefix: settings.REDIS_PREFIX }),
+      imports: openQueue("imports", { connection: redis, prefix: settings.REDIS_PREFIX }),
     };
   }
   return holder.hookloopServices;

@@ -14,6 +14,7 @@ import { test as baseTest } from "@hookloop/testing/fixtures";
 import {
   NotFoundError,
   applyDelivery,
+  cancelImport,
   countDeliveries,
   countDeliveriesByDay,
   createDestination,
@@ -25,6 +26,8 @@ import {
   getDelivery,
   getDestination,
   getEndpoint,
+  getImportRun,
+  getStripeConnection,
   getReplayProgress,
   listAuditEntries,
   listContacts,
@@ -34,6 +37,7 @@ import {
   listMessages,
   listTriggerNames,
   listTriggerEvents,
+  removeStripeConnection,
   renameEndpoint,
   replayDeliveries,
   replayDelivery,
@@ -44,6 +48,7 @@ import {
   sendTestMessage,
   setDestinationPaused,
   setEndpointSecret,
+  startImport,
   updateDestination,
   updateEndpointSettings,
   withWorkspace,
@@ -111,6 +116,21 @@ async function makeTenant({ db, appDb, box }: TenantKit, name: string, prefix: s
   const message = await db.message.findFirstOrThrow({ where: { workspaceId: workspace.id } });
   await db.messageAttempt.create({
     data: { workspaceId: workspace.id, messageId: message.id, attemptedAt: new Date(), httpStatus: 500, latencyMs: 3 },
+  });
+  // A Stripe connection (a sealed key, as connectStripe stores it) and a finished import of its customers.
+  await db.stripeConnection.create({
+    data: {
+      endpointId: endpoint.id,
+      workspaceId: workspace.id,
+      keyCiphertext: box.encrypt("rk_test_51TenantIsolationKey", `stripe-key:${workspace.id}:${endpoint.id}`),
+      keyLast4: "nKey",
+      keyKind: "rk",
+      mode: "test",
+      accountId: `acct_${prefix}`,
+    },
+  });
+  await db.importRun.create({
+    data: { workspaceId: workspace.id, endpointId: endpoint.id, status: "succeeded", customersTotal: 1, customersRead: 1 },
   });
   const contact = await db.contact.findUniqueOrThrow({
     where: { workspaceId_email: { workspaceId: workspace.id, email: contactEmail } },
@@ -364,6 +384,29 @@ describe("the dashboard's reads and actions, as workspace B with workspace A's i
     expect(await queue.queue.getJob(a.failedDeliveryId)).toBeUndefined();
   });
 
+  test("the endpoint page's Stripe connection and import of A's endpoint find nothing and change nothing", async ({
+    a,
+    b,
+    asB,
+    workspaceIds,
+  }) => {
+    for (const [, workspaceId] of workspaceIds()) {
+      const ids = { workspaceId: workspaceId!, endpointId: a.endpointId };
+      expect(await asB((tx) => getStripeConnection(tx, ids))).toBeNull();
+      expect(await asB((tx) => getImportRun(tx, ids))).toBeNull();
+      await expect(asB((tx) => startImport(tx, ids))).rejects.toThrow(NotFoundError);
+      await expect(asB((tx) => cancelImport(tx, ids))).rejects.toThrow(NotFoundError);
+      await expect(asB((tx) => removeStripeConnection(tx, ids))).rejects.toThrow(NotFoundError);
+    }
+    // B's own connection and import are there: the reads work, they just do not cross.
+    expect(await asB((tx) => getStripeConnection(tx, { workspaceId: b.workspaceId, endpointId: b.endpointId }))).toMatchObject({
+      accountId: "acct_bolt",
+    });
+    expect(await asB((tx) => getImportRun(tx, { workspaceId: b.workspaceId, endpointId: b.endpointId }))).toMatchObject({
+      status: "succeeded",
+    });
+  });
+
   test("sendTestEventAction: sendTestEvent to A's endpoint is not found before anything is sent", async ({
     a,
     b,
@@ -523,9 +566,10 @@ describe("row-level security in the database itself", () => {
       });
     }
     // A new table with a workspace_id and no policy shows up here. `delivery_outbox` and
-    // `message_outbox` hold ids only (ARCHITECTURE.md: the relays scan them); `member` and `invitation` are better-auth's.
+    // `message_outbox` hold ids only (ARCHITECTURE.md: the relays scan them), as does `import_outbox`; `member` and
+    // `invitation` are better-auth's.
     const unprotected = tables.filter((row) => !row.relrowsecurity || !row.relforcerowsecurity).map((row) => row.relname);
-    expect(unprotected.sort()).toEqual(["delivery_outbox", "invitation", "member", "message_outbox"]);
+    expect(unprotected.sort()).toEqual(["delivery_outbox", "import_outbox", "invitation", "member", "message_outbox"]);
   });
 
   test("with no workspace named, hookloop_app reads no row of any tenant table", async ({ asApp }) => {

@@ -14,6 +14,7 @@ import { EndpointNameForm } from "./endpoint-name-form";
 import { deleteEndpointAction, renameEndpointAction } from "./manage-actions";
 import { SecretForm } from "./secret-form";
 import { SettingsForm } from "./settings-form";
+import { StripeConnectionPanel } from "./stripe-connection";
 import { TestEventForm } from "./test-event-form";
 
 export default async function EndpointPage({
@@ -115,6 +116,8 @@ export default async function EndpointPage({
           />
         </fieldset>
       </section>
+
+      <StripeConnectionPanel endpointId={endpoint.id} refusal={readOnly} />
 
       <section className="panel" aria-labelledby="test">
         <h2 id="test">4. Send a test event</h2>
