@@ -8,6 +8,7 @@ import { cancelImport, connectStripe, removeStripeConnection, startImport } from
 import type { FormAction, FormState } from "@/components/form-state";
 import { env } from "@/env";
 import { ownersAndAdmins, recordId, workspaceAction } from "@/server/action";
+import { userActor } from "@/server/audit-actor";
 import { services } from "@/server/services";
 
 const endpointId = recordId("endpoint", z.string().regex(/^ep_[A-Za-z0-9_-]{16,64}$/));
@@ -17,7 +18,7 @@ export type ConnectState = FormState & { warning?: string };
 
 export const connectStripeAction: FormAction<ConnectState> = workspaceAction.form(
   { roles, schema: z.object({ endpointId, key: z.string().default("") }) },
-  async ({ endpointId, key }, { workspace }): Promise<ConnectState> => {
+  async ({ endpointId, key }, { workspace, user }): Promise<ConnectState> => {
     const settings = env();
     const connected = await connectStripe(services().db, {
       workspaceId: workspace.id,
@@ -25,6 +26,7 @@ export const connectStripeAction: FormAction<ConnectState> = workspaceAction.for
       box: services().box,
       key,
       api: { apiBase: settings.STRIPE_API_BASE, requestsPerSecond: settings.STRIPE_REQUESTS_PER_SECOND },
+      actor: userActor(user),
     });
     revalidatePath(`/endpoints/${endpointId}`);
     return {
@@ -37,8 +39,8 @@ export const connectStripeAction: FormAction<ConnectState> = workspaceAction.for
 
 export const removeStripeConnectionAction = workspaceAction.post(
   { roles, schema: z.object({ endpointId }) },
-  async ({ endpointId }, { workspace, inWorkspace }) => {
-    await inWorkspace((tx) => removeStripeConnection(tx, { workspaceId: workspace.id, endpointId }));
+  async ({ endpointId }, { workspace, inWorkspace, user }) => {
+    await inWorkspace((tx) => removeStripeConnection(tx, { workspaceId: workspace.id, endpointId, actor: userActor(user) }));
     revalidatePath(`/endpoints/${endpointId}`);
   },
 );
