@@ -12,6 +12,7 @@ import { createDeliveryHandler } from "./handle-delivery";
 import { createImportHandler } from "./handle-import";
 import { createMessageHandler } from "./handle-message";
 import { createWorkerMetrics } from "./metrics";
+import { startAlertChecks } from "./alert-checks";
 import { dailyAuditPurge } from "./purge-audit-log";
 
 /** One import at a time per worker process, writing 4 customers at once, plus its page's transaction. */
@@ -90,6 +91,7 @@ export async function startWorkerServer(env: WorkerEnv, logger = pino({ level: e
   }
 
   const purgeAuditLog = dailyAuditPurge(db, logger);
+  const alertChecks = startAlertChecks(db, env, logger);
   let relaying: Promise<unknown> | null = null;
   const relayTimer = setInterval(() => {
     // One pass at a time: while Postgres or Redis hangs, passes would otherwise pile up and take
@@ -142,6 +144,7 @@ export async function startWorkerServer(env: WorkerEnv, logger = pino({ level: e
     healthUrl: `http://${env.HOST}:${port}`,
     close: async () => {
       clearInterval(relayTimer);
+      await alertChecks.close();
       shutdown.abort();
       // Lets the jobs in hand finish (an import, its page); takes no new ones.
       await Promise.all([worker.close(), messageWorker.close(), importWorker.close()]);

@@ -87,3 +87,5 @@ export * from "./audit/record-audit";
 export * from "./audit/list-audit-entries";
 export * from "./audit/purge-audit-entries";
 export * from "./import-run/run-import";
+export * from "./alert/check-alerts";
+export * from "./alert/list-open-alerts";

@@ -21,3 +21,4 @@ export * from "./secret-rotation";
 export * from "./workspace-roles";
 export * from "./delivery-replay";
 export * from "./audit";
+export * from "./alerts";

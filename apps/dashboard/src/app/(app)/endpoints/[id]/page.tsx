@@ -9,6 +9,7 @@ import { CopyButton } from "@/components/copy-button";
 import { saveSecretAction, saveSettingsAction, sendTestEventAction, setEndpointEnabledAction } from "../actions";
 import { DeleteEndpointForm } from "./delete-endpoint-form";
 import { DeliveriesPanel } from "./deliveries-panel";
+import { EndpointAlerts } from "./endpoint-alerts";
 import { deliveryQuery } from "./delivery-query";
 import { EndpointNameForm } from "./endpoint-name-form";
 import { deleteEndpointAction, renameEndpointAction } from "./manage-actions";
@@ -60,6 +61,7 @@ export default async function EndpointPage({
           </form>
         )}
       </div>
+      <EndpointAlerts endpointId={endpoint.id} />
       {!endpoint.enabled && (
         <p className="notice" role="status">
           Paused: Hookloop answers Stripe with 404 and records nothing. Stripe retries each event for up to three days, so what it
