@@ -17,7 +17,7 @@ export function createIngestMetrics() {
     }),
     signatureFailures: new Counter({
       name: "hookloop_ingest_signature_failures_total",
-      help: "Requests to a known endpoint whose Stripe-Signature did not verify, by cause (missing_signature, malformed_signature, stale_timestamp, no_matching_signature).",
+      help: "Requests to a known endpoint refused before being read, by cause (@hookloop/domain refusalCauses: no_matching_signature, no_signing_secret, stale_timestamp, future_timestamp, malformed_signature, missing_signature).",
       labelNames: ["cause"] as const,
       registers: [registry],
     }),

@@ -1,6 +1,12 @@
 // Wires the ingest app to real Postgres and Redis.
 import type { FastifyInstance } from "fastify";
-import { checkDependencies, createDeliveryReceiver, createEndpointCache } from "@hookloop/core";
+import {
+  checkDependencies,
+  createDeliveryReceiver,
+  createEndpointCache,
+  createRefusalCounter,
+  type RefusalCounter,
+} from "@hookloop/core";
 import { checkServiceRole, createDb } from "@hookloop/db/client";
 import { connectProducer, openQueue, readEvictionPolicy, waitForConnection } from "@hookloop/queue";
 import { SecretBox, parseKeyring } from "@hookloop/secrets";
@@ -8,7 +14,8 @@ import { pino, type DestinationStream } from "pino";
 import { buildIngestApp, type IngestTimeouts } from "./app";
 import type { IngestEnv } from "./env";
 
-export type IngestServer = { app: FastifyInstance; close: () => Promise<void> };
+/** `refusals`: what verification refused, counted in memory and flushed to Postgres every few seconds. */
+export type IngestServer = { app: FastifyInstance; refusals: RefusalCounter; close: () => Promise<void> };
 
 /** Production passes none: the timeouts default to INGEST_TIMEOUTS, the log goes to stdout. */
 export type IngestServerOptions = { timeouts?: IngestTimeouts; logDestination?: DestinationStream };
@@ -43,12 +50,16 @@ export async function createIngestServer(env: IngestEnv, options: IngestServerOp
   // job: Redis can still lose the job afterwards, and the worker's relay re-queues every row left
   // (see core's relay-deliveries).
   const endpoints = createEndpointCache(db, { box });
+  const refusals = createRefusalCounter(db, {
+    onError: (error) => logger.warn({ err: error }, "could not write the refusal counts; they are kept for the next try"),
+  });
   const app = buildIngestApp(
     {
       receiveDelivery: createDeliveryReceiver(db, {
         endpoints,
         queue,
         onQueueError: (error, deliveryId) => logger.warn({ err: error, deliveryId }, "queue refused a delivery"),
+        refusals,
       }),
       knowsEndpoint: endpoints.knows,
       readiness: () => checkDependencies(db, { redis }),
@@ -58,8 +69,10 @@ export async function createIngestServer(env: IngestEnv, options: IngestServerOp
 
   return {
     app,
+    refusals,
     close: async () => {
       await app.close();
+      await refusals.close().catch((error: unknown) => logger.warn({ err: error }, "could not write the last refusal counts"));
       await queue.close();
       redis.disconnect();
       await db.$disconnect();

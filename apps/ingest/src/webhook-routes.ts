@@ -69,7 +69,9 @@ export const webhookRoutes: FastifyPluginAsync<{
       answerWithinMs,
     );
     outcomes.set(request, outcome.kind);
-    if (outcome.kind === "bad_signature") metrics.signatureFailures.inc({ cause: outcome.problem });
+    // The causes the endpoint page's diagnosis counts (core's refusal counter), under the same names.
+    if (outcome.kind === "bad_signature") metrics.signatureFailures.inc({ cause: outcome.cause });
+    if (outcome.kind === "no_signing_secret") metrics.signatureFailures.inc({ cause: "no_signing_secret" });
     switch (outcome.kind) {
       case "endpoint_not_found":
         return answerMiss(request.ip, reply);

@@ -111,4 +111,5 @@ export const tenantTables = [
   "audit_entry",
   "stripe_connection",
   "import_run",
+  "endpoint_refusal",
 ] as const;

@@ -12,6 +12,7 @@ export * from "./replay-contact-history";
 export * from "./billing-fact";
 export * from "./billing-state";
 export * from "./money";
+export * from "./refusal-cause";
 export * from "./contact-record";
 export * from "./destination-message";
 export * from "./destination-url";

@@ -1,11 +1,12 @@
 // What ingest does with one POST from Stripe, minus HTTP: find the endpoint, verify the signature,
 // record the event once per (endpoint, Stripe event id), and queue it.
 import { sqlPool, type Db, type SqlPool } from "@hookloop/db/client";
-import { classifyEvent, parseStripeEvent } from "@hookloop/domain";
+import { classifyEvent, parseStripeEvent, type RefusalCause } from "@hookloop/domain";
 import type { TypedQueue } from "@hookloop/queue";
 import { z } from "zod";
 import { verifyStripeSignature, type SignatureProblem } from "../stripe/verify-stripe-signature";
 import type { EndpointCache } from "./endpoint-cache";
+import type { RefusalCounter } from "./refusal-counter";
 import { unstorablePayloadReason } from "./storable-payload";
 
 export type ReceiveDeliveryOptions = { endpointId: string; rawBody: string; signatureHeader: string | undefined };
@@ -13,7 +14,8 @@ export type ReceiveDeliveryOptions = { endpointId: string; rawBody: string; sign
 export type ReceiveOutcome =
   | { kind: "endpoint_not_found" }
   | { kind: "no_signing_secret" }
-  | { kind: "bad_signature"; problem: SignatureProblem; message: string }
+  /** `cause` says a little more than the problem Stripe is answered with: a stale timestamp may be one ahead. */
+  | { kind: "bad_signature"; problem: SignatureProblem; cause: RefusalCause; message: string }
   | { kind: "invalid_event"; message: string }
   | { kind: "ignored"; deliveryId: string; reason: string }
   | { kind: "queued"; deliveryId: string }
@@ -27,6 +29,8 @@ export type DeliveryReceiverOptions = {
   endpoints: EndpointCache;
   queue: TypedQueue<"deliveries">;
   onQueueError?: (error: unknown, deliveryId: string) => void;
+  /** Counts each request to a known endpoint that fails verification, by cause (no body kept). */
+  refusals?: RefusalCounter;
 };
 
 /**
@@ -50,8 +54,15 @@ export function createDeliveryReceiver(db: Db, options: DeliveryReceiverOptions)
       if (!endpoint) return { kind: "endpoint_not_found" };
       signature = verifyStripeSignature({ rawBody, header: signatureHeader, secrets: endpoint.secrets });
     }
-    if (!endpoint.secrets.length) return { kind: "no_signing_secret" };
-    if (!signature.ok) return { kind: "bad_signature", problem: signature.problem, message: signature.message };
+    if (!endpoint.secrets.length) {
+      options.refusals?.count(endpoint.id, "no_signing_secret");
+      return { kind: "no_signing_secret" };
+    }
+    if (!signature.ok) {
+      const cause = signature.ahead ? "future_timestamp" : signature.problem;
+      options.refusals?.count(endpoint.id, cause);
+      return { kind: "bad_signature", problem: signature.problem, cause, message: signature.message };
+    }
 
     const parsed = parseStripeEvent(rawBody);
     if (!parsed.ok) return { kind: "invalid_event", message: parsed.reason };

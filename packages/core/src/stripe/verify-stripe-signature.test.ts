@@ -30,6 +30,7 @@ test("a correctly signed body dated more than 300 s ahead is refused, so it cann
     expect(check(now + ahead), `${ahead} s ahead`).toEqual({
       ok: false,
       problem: "stale_timestamp",
+      ahead: true,
       message: "The Stripe-Signature timestamp is more than 300 seconds in the future.",
     });
   }

@@ -9,7 +9,8 @@ const stripeSignature = Stripe.webhooks.signature!;
 
 export type SignatureProblem = "missing_signature" | "malformed_signature" | "stale_timestamp" | "no_matching_signature";
 
-export type SignatureCheck = { ok: true } | { ok: false; problem: SignatureProblem; message: string };
+/** A failure's `ahead`: the timestamp was in the future (stale_timestamp either way, but the usual cause differs). */
+export type SignatureCheck = { ok: true } | { ok: false; problem: SignatureProblem; message: string; ahead?: true };
 
 const messages: Record<SignatureProblem, string> = {
   missing_signature: "The Stripe-Signature header is missing.",
@@ -27,6 +28,7 @@ const failure = (problem: SignatureProblem): SignatureCheck => ({ ok: false, pro
 const futureTimestamp: SignatureCheck = {
   ok: false,
   problem: "stale_timestamp",
+  ahead: true,
   message: `The Stripe-Signature timestamp is more than ${SIGNATURE_TOLERANCE_SECONDS} seconds in the future.`,
 };
 

@@ -26,6 +26,7 @@ import {
   getDelivery,
   getDestination,
   getEndpoint,
+  getEndpointDiagnosis,
   getImportRun,
   getStripeConnection,
   getReplayProgress,
@@ -131,6 +132,10 @@ async function makeTenant({ db, appDb, box }: TenantKit, name: string, prefix: s
   });
   await db.importRun.create({
     data: { workspaceId: workspace.id, endpointId: endpoint.id, status: "succeeded", customersTotal: 1, customersRead: 1 },
+  });
+  // Requests ingest refused, as its refusal counter writes them.
+  await db.endpointRefusal.create({
+    data: { workspaceId: workspace.id, endpointId: endpoint.id, cause: "no_matching_signature", hour: new Date(), count: 3, lastAt: new Date() },
   });
   const contact = await db.contact.findUniqueOrThrow({
     where: { workspaceId_email: { workspaceId: workspace.id, email: contactEmail } },
@@ -240,7 +245,7 @@ describe("the dashboard's reads and actions, as workspace B with workspace A's i
     }
   });
 
-  test("endpoints/[id]: getEndpoint, listDeliveries and countDeliveriesByDay of A's endpoint find nothing", async ({
+  test("endpoints/[id]: getEndpoint, listDeliveries, countDeliveriesByDay and getEndpointDiagnosis of A's endpoint find nothing", async ({
     a,
     b,
     asB,
@@ -254,9 +259,14 @@ describe("the dashboard's reads and actions, as workspace B with workspace A's i
       expect(await asB((tx) => listDeliveries(tx, { workspaceId: workspaceId!, contactId: a.contactId }))).toEqual([]);
       const perDay = await asB((tx) => countDeliveriesByDay(tx, { workspaceId: workspaceId!, endpointId: a.endpointId }));
       expect(perDay.every((day) => day.queued + day.processed + day.ignored + day.failed === 0)).toBe(true);
+      await expect(
+        asB((tx) => getEndpointDiagnosis(tx, { workspaceId: workspaceId!, endpointId: a.endpointId })),
+      ).rejects.toThrow(NotFoundError);
     }
-    // B's own endpoint page still shows B's deliveries: the reads work, they just do not cross.
+    // B's own endpoint page still shows B's deliveries and refusals: the reads work, they just do not cross.
     expect(await asB((tx) => listDeliveries(tx, { workspaceId: b.workspaceId, endpointId: b.endpointId }))).not.toEqual([]);
+    const diagnosis = await asB((tx) => getEndpointDiagnosis(tx, { workspaceId: b.workspaceId, endpointId: b.endpointId }));
+    expect(diagnosis.refusals.map(({ cause, week }) => ({ cause, week }))).toEqual([{ cause: "no_matching_signature", week: 3 }]);
   });
 
   test("endpoints: listEndpoints shows B's endpoints only", async ({ a, b, asB }) => {
