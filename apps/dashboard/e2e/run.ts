@@ -9,6 +9,7 @@ import { Redis } from "ioredis";
 import { createMigratedDatabase, dropDatabase, serviceUrl } from "@hookloop/db/testing";
 import { testRedisUrl } from "@hookloop/testing";
 import { startMailbox } from "@hookloop/testing/mailbox";
+import { fakeStripeTestKey, startFakeStripe } from "@hookloop/testing/fake-stripe";
 
 const dashboardDir = fileURLToPath(new URL("../", import.meta.url));
 const root = fileURLToPath(new URL("../../../", import.meta.url));
@@ -39,6 +40,8 @@ const database = `hookloop_browser_${randomBytes(4).toString("hex")}`;
 const redisUrl = testRedisUrl();
 // Account emails go to a real SMTP server here; the tests read them over HTTP and follow their links.
 const mailbox = await startMailbox({ http: true });
+// Stripe's API, for the Stripe connection and its import: a local fake with customers to import.
+const stripe = await startFakeStripe({ customers: 120 });
 const redisPrefix = `hookloop-browser-${randomBytes(4).toString("hex")}`;
 const [ingestPort, workerPort, dashboardPort] = [await freePort(), await freePort(), await freePort()];
 const ingestUrl = `http://127.0.0.1:${ingestPort}`;
@@ -59,6 +62,9 @@ const env: NodeJS.ProcessEnv = {
   DESTINATIONS_ALLOW_PRIVATE_TARGETS: "true",
   SMTP_URL: mailbox.smtpUrl,
   MAILBOX_URL: mailbox.httpUrl,
+  STRIPE_API_BASE: stripe.url,
+  STRIPE_REQUESTS_PER_SECOND: "500",
+  FAKE_STRIPE_KEY: fakeStripeTestKey,
 };
 
 const children: ChildProcess[] = [];
@@ -100,6 +106,7 @@ try {
     children.map((child) => new Promise((resolve) => (child.exitCode !== null ? resolve(null) : child.once("exit", resolve)))),
   );
   await mailbox.close();
+  await stripe.close();
   await dropDatabase(database).catch(() => undefined);
   const redis = new Redis(redisUrl);
   const keys = await redis.keys(`${redisPrefix}:*`);
