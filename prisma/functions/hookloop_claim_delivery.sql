@@ -20,7 +20,8 @@ BEGIN
            e.sync_names,
            e.on_customer_deleted,
            CASE WHEN d.status = 'queued' THEN (
-             SELECT coalesce(jsonb_agg(jsonb_build_object('eventType', ev.event_type, 'enabled', ev.enabled, 'triggerName', ev.trigger_name)), '[]'::jsonb)
+             SELECT coalesce(jsonb_agg(jsonb_build_object('eventType', ev.event_type, 'enabled', ev.enabled, 'triggerName', ev.trigger_name,
+                                       'condition', ev.condition)), '[]'::jsonb)
              FROM endpoint_event ev WHERE ev.endpoint_id = e.id) END,
            CASE WHEN d.status = 'queued' THEN (
              SELECT jsonb_agg(jsonb_build_object('id', ds.id, 'allTriggers', ds.all_triggers,

@@ -1,6 +1,7 @@
 // A dry run shows what a Stripe event would do with the endpoint's settings as they are now —
 // contacts, trigger events, messages — and leaves nothing behind; from a delivery's page it runs
-// that delivery's event again, which changes nothing once applied.
+// that delivery's event again, which changes nothing once applied; and a trigger condition set in
+// the endpoint's settings is explained when it holds a trigger event back.
 import { randomBytes } from "node:crypto";
 import { expect, test } from "@playwright/test";
 import { newTestSigningSecret, signedStripeRequest, stripeEvent } from "@hookloop/core";
@@ -66,5 +67,21 @@ test("a pasted event is shown with the contact and trigger event it would make, 
   await page.getByRole("button", { name: "Dry run" }).click();
   await expect(result).toContainText("applying it again would change nothing");
   await expect(result).toContainText("No contact would change.");
+  await expect(result).toContainText("No trigger event would fire.");
+
+  // A condition on invoice.paid, set in the endpoint's settings: the dry run says why its trigger event would not fire.
+  await page.goto(endpointPath);
+  await page.getByLabel("Condition for invoice.paid").selectOption({ label: "plan is" });
+  await page.getByLabel("Plan for invoice.paid").fill("Team");
+  await page.getByRole("button", { name: "Save events" }).click();
+  await expect(page.getByText("Saved. New events follow these settings.")).toBeVisible();
+  await page.reload();
+  await expect(page.getByLabel("Plan for invoice.paid")).toHaveValue("Team");
+  await page.goto(`${endpointPath}/dry-run`);
+  await page
+    .getByLabel("Stripe event (JSON)")
+    .fill(JSON.stringify(stripeEvent("invoice.paid", { customerId: "cus_ada", email: "ada@dryrun.test" })));
+  await page.getByRole("button", { name: "Dry run" }).click();
+  await expect(result).toContainText("successfulPayment did not fire: its plan is price_1Pro, not Team (only the plan Team).");
   await expect(result).toContainText("No trigger event would fire.");
 });

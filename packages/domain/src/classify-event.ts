@@ -1,6 +1,13 @@
 import { isSupportedEventType, type SupportedEventType } from "./stripe-event-catalogue";
+import type { TriggerCondition } from "./trigger-condition";
 
-export type EndpointEventSetting = { eventType: string; enabled: boolean; triggerName: string | null };
+export type EndpointEventSetting = {
+  eventType: string;
+  enabled: boolean;
+  triggerName: string | null;
+  /** When set, the trigger event fires only if it holds (trigger-condition.ts). */
+  condition?: TriggerCondition | null;
+};
 
 export type Classification = { accepted: true; type: SupportedEventType } | { accepted: false; reason: string };
 

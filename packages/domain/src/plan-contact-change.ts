@@ -5,6 +5,7 @@ import type { EndpointEventSetting } from "./classify-event";
 import type { StripeEvent } from "./stripe-event";
 import { stripeObjectSchemas } from "./stripe-event";
 import { isSupportedEventType, stripeEventCatalogue } from "./stripe-event-catalogue";
+import { conditionRefusal, describeCondition } from "./trigger-condition";
 
 export type EndpointSettings = {
   syncNames: boolean;
@@ -34,6 +35,8 @@ export type ContactPlan =
       /** Set only by the workspace's own app (the API): the person subscribed or unsubscribed. Stripe's events never set it. */
       subscribed?: boolean | null;
       triggers: PlannedTrigger[];
+      /** Why the event's trigger event did not fire (its condition did not hold), for the delivery's reason. */
+      triggerNote?: string;
     }
   | {
       kind: "delete";
@@ -42,6 +45,7 @@ export type ContactPlan =
       email: string | null;
       behaviour: "delete" | "unsubscribe";
       triggers: PlannedTrigger[];
+      triggerNote?: string;
     }
   | { kind: "unusable"; reason: string };
 
@@ -65,6 +69,12 @@ function withoutEmpty(properties: Record<string, string | number | boolean | nul
 }
 
 export function planContactChange(event: StripeEvent, settings: EndpointSettings): ContactPlan {
+  const noted: { triggerNote?: string } = {};
+  const plan = planEvent(event, settings, noted);
+  return plan.kind !== "unusable" && noted.triggerNote ? { ...plan, triggerNote: noted.triggerNote } : plan;
+}
+
+function planEvent(event: StripeEvent, settings: EndpointSettings, noted: { triggerNote?: string }): ContactPlan {
   if (!isSupportedEventType(event.type)) {
     return { kind: "unusable", reason: `Hookloop does not handle ${event.type} events.` };
   }
@@ -73,8 +83,14 @@ export function planContactChange(event: StripeEvent, settings: EndpointSettings
   const triggerName = setting?.enabled ? setting.triggerName : null;
   const nameFrom = (fullName: string | null | undefined) =>
     settings.syncNames && fullName?.trim() ? splitFullName(fullName) : null;
-  const fire = (properties: Parameters<typeof withoutEmpty>[0]): PlannedTrigger[] =>
-    triggerName ? [{ name: triggerName, properties: withoutEmpty(properties) }] : [];
+  const fire = (properties: Parameters<typeof withoutEmpty>[0]): PlannedTrigger[] => {
+    if (!triggerName) return [];
+    const kept = withoutEmpty(properties);
+    const refusal = setting?.condition ? conditionRefusal(setting.condition, kept) : null;
+    if (refusal === null) return [{ name: triggerName, properties: kept }];
+    noted.triggerNote = `${triggerName} did not fire: ${refusal} (${describeCondition(setting!.condition!)}).`;
+    return [];
+  };
   const occurredAt = new Date(event.created * 1000).toISOString();
 
   switch (entry.object) {

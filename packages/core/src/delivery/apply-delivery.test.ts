@@ -4,6 +4,7 @@ import type { SecretBox } from "@hookloop/secrets";
 import { recordTestDelivery, stripeEvent, type FixtureOptions } from "@hookloop/testing";
 import { test as baseTest } from "@hookloop/testing/fixtures";
 import { createEndpoint } from "../endpoint/create-endpoint";
+import { updateEndpointSettings } from "../endpoint/update-endpoint-settings";
 import { createWorkspace } from "../workspace/create-workspace";
 import { withWorkspace } from "../workspace/with-workspace";
 import { ContactNotResolvableError } from "../contact/contact-history";
@@ -486,5 +487,48 @@ describe("billing state", () => {
       renewsAt: null,
       lifetimeValue: 2000,
     });
+  });
+});
+
+describe("trigger conditions", () => {
+  test("a renewal invoice under 'first invoice only' updates the contact, fires nothing, and the delivery says why", async ({
+    db,
+    appDb,
+    box,
+  }) => {
+    const workspace = await createWorkspace(db, { name: "Acme" });
+    const workspaceId = workspace.id;
+    const endpoint = await withWorkspace(db, workspaceId, async (tx) => {
+      const created = await createEndpoint(tx, { box, workspaceId, name: "Stripe", enable: [] });
+      await updateEndpointSettings(tx, {
+        workspaceId,
+        endpointId: created.id,
+        events: [{ eventType: "invoice.paid", enabled: true, triggerName: "firstPayment", condition: { kind: "first_invoice" } }],
+        onCustomerDeleted: "unsubscribe",
+        syncNames: true,
+      });
+      return created;
+    });
+    const pay = async (billingReason: string, created: number) => {
+      const event = stripeEvent("invoice.paid", { created, customerId: "cus_1", email: "ada@example.com" });
+      (event.data.object as { billing_reason: string }).billing_reason = billingReason;
+      const delivery = await recordTestDelivery(db, { workspaceId, endpointId: endpoint.id, event });
+      await applyDelivery(appDb, { deliveryId: delivery.id, workspaceId });
+      return db.delivery.findUniqueOrThrow({ where: { id: delivery.id } });
+    };
+
+    expect(await pay("subscription_create", 1_700_000_000)).toMatchObject({
+      status: "processed",
+      reason: "Created contact ada@example.com.",
+    });
+    const renewal = await pay("subscription_cycle", 1_700_100_000);
+    expect(renewal).toMatchObject({
+      status: "processed",
+      reason:
+        "Updated ada@example.com. firstPayment did not fire: it is not the first invoice of a subscription (billing reason: subscription_cycle) (only the first invoice of a subscription).",
+    });
+    expect(await db.triggerEvent.findMany({ where: { workspaceId }, select: { name: true, stripeEventId: true } })).toHaveLength(
+      1,
+    );
   });
 });

@@ -13,7 +13,7 @@
 // hookloop_claim_delivery names the workspace for the transaction, locks the delivery row and
 // returns its payload, the endpoint's settings and the workspace's enabled destinations.
 import type { Db } from "@hookloop/db/client";
-import { planContactChange, stripeEventSchema } from "@hookloop/domain";
+import { endpointEventSettingSchema, planContactChange, stripeEventSchema, withTriggerNote } from "@hookloop/domain";
 import { z } from "zod";
 import {
   ContactNotResolvableError,
@@ -51,7 +51,7 @@ const claimedDeliverySchema = z.object({
   payload: z.unknown(),
   sync_names: z.boolean(),
   on_customer_deleted: deletionBehaviour,
-  events: z.array(z.object({ eventType: z.string(), enabled: z.boolean(), triggerName: z.string().nullable() })).nullable(),
+  events: z.array(endpointEventSettingSchema).nullable(),
   destinations: z.array(claimedDestinationSchema).nullable().optional(),
 });
 
@@ -107,7 +107,7 @@ async function applyClaimed(client: HistorySql, options: ApplyDeliveryOptions, l
   const replayed = replayPart(part, event);
   if (replayed.placed.unresolvable) throw new ContactNotResolvableError(replayed.placed.reason);
   return finish(
-    { status: "processed", reason: replayed.placed.reason, contactId: replayed.contactId },
+    { status: "processed", reason: withTriggerNote(replayed.placed.reason, change), contactId: replayed.contactId },
     { event, part: replayed, type: stripeEvent.type },
   );
 }

@@ -7,8 +7,10 @@ import type { Db } from "@hookloop/db/client";
 import {
   billingStateSchema,
   classifyEvent,
+  endpointEventSettingSchema,
   planContactChange,
   stripeEventSchema,
+  withTriggerNote,
   type TriggerProperties,
 } from "@hookloop/domain";
 import { z } from "zod";
@@ -64,13 +66,13 @@ export type DryRunResult =
 const endpointRowSchema = z.object({
   sync_names: z.boolean(),
   on_customer_deleted: z.enum(["delete", "unsubscribe"]),
-  events: z.array(z.object({ eventType: z.string(), enabled: z.boolean(), triggerName: z.string().nullable() })),
+  events: z.array(endpointEventSettingSchema),
 });
 
 const endpointStatement = `
   SELECT e.sync_names, e.on_customer_deleted,
          (SELECT coalesce(jsonb_agg(jsonb_build_object('eventType', ev.event_type, 'enabled', ev.enabled,
-                                                       'triggerName', ev.trigger_name)), '[]')
+                                                       'triggerName', ev.trigger_name, 'condition', ev.condition)), '[]')
             FROM endpoint_event ev WHERE ev.endpoint_id = e.id) AS events
     FROM endpoint e WHERE e.id = $1`;
 
@@ -161,7 +163,7 @@ export async function dryRunDelivery(db: Db, options: DryRunDeliveryOptions): Pr
       );
       return {
         outcome: "processed",
-        reason: replayed.placed.reason,
+        reason: withTriggerNote(replayed.placed.reason, change),
         alreadyApplied: part.events.some((recorded) => recorded.eventId === stripeEvent.id),
         contacts: contacts.map(({ change: kind, contact }): DryRunContactChange => {
           const row = changedRowSchema.parse(contact);

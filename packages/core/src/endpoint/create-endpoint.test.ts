@@ -33,7 +33,7 @@ test("a new endpoint starts with invoice.paid on, firing successfulPayment, and 
     return getEndpoint(tx, { workspaceId: workspace.id, endpointId: created.id });
   });
   expect(endpoint.events.filter((event) => event.enabled)).toEqual([
-    { eventType: "invoice.paid", enabled: true, triggerName: "successfulPayment" },
+    { eventType: "invoice.paid", enabled: true, triggerName: "successfulPayment", condition: null },
   ]);
 });
 

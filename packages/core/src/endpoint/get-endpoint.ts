@@ -1,3 +1,4 @@
+import { endpointEventSettingSchema } from "@hookloop/domain";
 import { NotFoundError } from "../errors";
 import type { WorkspaceTx } from "../workspace/with-workspace";
 
@@ -16,9 +17,9 @@ export async function getEndpoint(tx: WorkspaceTx, options: GetEndpointOptions) 
       onCustomerDeleted: true,
       syncNames: true,
       createdAt: true,
-      events: { select: { eventType: true, enabled: true, triggerName: true }, orderBy: { eventType: "asc" } },
+      events: { select: { eventType: true, enabled: true, triggerName: true, condition: true }, orderBy: { eventType: "asc" } },
     },
   });
   if (!endpoint) throw new NotFoundError("endpoint");
-  return endpoint;
+  return { ...endpoint, events: endpoint.events.map((setting) => endpointEventSettingSchema.parse(setting)) };
 }

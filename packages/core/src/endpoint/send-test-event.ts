@@ -1,6 +1,6 @@
 import { endpointUrl } from "@hookloop/config";
 import type { Db } from "@hookloop/db/client";
-import { planContactChange, stripeEventSchema } from "@hookloop/domain";
+import { endpointEventSettingSchema, planContactChange, stripeEventSchema } from "@hookloop/domain";
 import type { SecretBox } from "@hookloop/secrets";
 import { InvalidInputError, NotFoundError } from "../errors";
 import { withWorkspace } from "../workspace/with-workspace";
@@ -51,7 +51,7 @@ export async function sendTestEvent(db: Db, options: SendTestEventOptions) {
   const plan = planContactChange(stripeEventSchema.parse(event), {
     syncNames: endpoint.syncNames,
     onCustomerDeleted: endpoint.onCustomerDeleted,
-    events: endpoint.events,
+    events: endpoint.events.map((setting) => endpointEventSettingSchema.parse(setting)),
   });
   // A deletion acts on a contact Hookloop already has; an event naming the customer only by id
   // finds the contact through that id.

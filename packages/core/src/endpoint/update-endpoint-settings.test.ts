@@ -27,7 +27,38 @@ describe("the event settings", () => {
       eventType: "invoice.paid",
       enabled: true,
       triggerName: "successfulPayment",
+      condition: null,
     });
+  });
+
+  test("a condition is kept with its event, and one the event cannot answer is refused next to it", async ({ newEndpoint }) => {
+    const { workspaceId, endpointId, inWorkspace } = await newEndpoint();
+    const save = (eventType: string, condition: Parameters<typeof updateEndpointSettings>[1]["events"][number]["condition"]) =>
+      inWorkspace((tx) =>
+        updateEndpointSettings(tx, {
+          workspaceId,
+          endpointId,
+          events: [{ eventType, enabled: true, triggerName: "paid", condition }],
+          onCustomerDeleted: "unsubscribe",
+          syncNames: true,
+        }),
+      );
+    await save("invoice.paid", { kind: "first_invoice" });
+    const saved = await inWorkspace((tx) => getEndpoint(tx, { workspaceId, endpointId }));
+    expect(saved.events.find((event) => event.eventType === "invoice.paid")).toMatchObject({
+      condition: { kind: "first_invoice" },
+    });
+
+    const refused = await save("customer.created", { kind: "min_amount", amount: 100 }).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(EndpointSettingsError);
+    expect((refused as EndpointSettingsError).fieldErrors).toEqual({
+      "customer.created":
+        "customer.created cannot fire only an amount of at least 100 (smallest currency unit): its events do not say so.",
+    });
+
+    await save("invoice.paid", null);
+    const cleared = await inWorkspace((tx) => getEndpoint(tx, { workspaceId, endpointId }));
+    expect(cleared.events.find((event) => event.eventType === "invoice.paid")).toMatchObject({ condition: null });
   });
 
   test("a bad trigger name is reported next to its event, and nothing is saved", async ({ newEndpoint }) => {

@@ -12,7 +12,7 @@ import {
   setEndpointSecret,
   updateEndpointSettings,
 } from "@hookloop/core";
-import { returnPath, supportedEventTypes } from "@hookloop/domain";
+import { conditionFromForm, returnPath, supportedEventTypes } from "@hookloop/domain";
 import type { FormAction, FormState } from "@/components/form-state";
 import type { RotationState } from "@/components/rotation-confirmation";
 import { timestamp } from "@/components/tables";
@@ -90,9 +90,16 @@ export const saveSettingsAction = workspaceAction.form(
       endpointId,
       onCustomerDeleted: z.enum(["delete", "unsubscribe"], { error: "Choose delete or unsubscribe." }),
       syncNames: z.boolean(),
-      events: z.array(z.object({ eventType: z.string(), enabled: z.boolean(), triggerName: z.string() })),
+      events: z.array(
+        z.object({
+          eventType: z.string(),
+          enabled: z.boolean(),
+          triggerName: z.string(),
+          condition: z.object({ kind: z.string(), value: z.string() }),
+        }),
+      ),
     }),
-    // One checkbox and one trigger name per supported event, named after it.
+    // One checkbox, one trigger name and one condition (a kind and its value) per supported event, named after it.
     input: (form) => ({
       endpointId: form.get("endpointId"),
       onCustomerDeleted: form.get("onCustomerDeleted"),
@@ -101,11 +108,21 @@ export const saveSettingsAction = workspaceAction.form(
         eventType,
         enabled: form.get(`enabled:${eventType}`) === "on",
         triggerName: form.get(`trigger:${eventType}`) ?? "",
+        condition: { kind: form.get(`condition:${eventType}`) ?? "", value: form.get(`conditionValue:${eventType}`) ?? "" },
       })),
     }),
   },
-  async (settings, { workspace, inWorkspace, user }) => {
-    await inWorkspace((tx) => updateEndpointSettings(tx, { workspaceId: workspace.id, ...settings, actor: userActor(user) }));
+  async ({ events: posted, ...settings }, { workspace, inWorkspace, user }) => {
+    const fieldErrors: Record<string, string> = {};
+    const events = posted.map(({ condition, ...event }) => {
+      const read = conditionFromForm(condition.kind, condition.value);
+      if (!read.ok) fieldErrors[event.eventType] = read.message;
+      return { ...event, condition: read.ok ? read.condition : null };
+    });
+    if (Object.keys(fieldErrors).length) return { error: "Some trigger event names or conditions need fixing.", fieldErrors };
+    await inWorkspace((tx) =>
+      updateEndpointSettings(tx, { workspaceId: workspace.id, ...settings, events, actor: userActor(user) }),
+    );
     revalidatePath(`/endpoints/${settings.endpointId}`);
     return { ok: true, message: "Saved. New events follow these settings." };
   },

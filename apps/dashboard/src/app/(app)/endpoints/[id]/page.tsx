@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { countDeliveries, getEndpoint } from "@hookloop/core";
 import { endpointUrl } from "@hookloop/config";
-import { managesWorkspace, stripeEventCatalogue, supportedEventTypes } from "@hookloop/domain";
+import { conditionKindsFor, managesWorkspace, stripeEventCatalogue, supportedEventTypes } from "@hookloop/domain";
 import { env } from "@/env";
 import { ownersAndAdmins } from "@/server/action";
 import { requireWorkspace } from "@/server/session";
@@ -111,6 +111,8 @@ export default async function EndpointPage({
                 description: stripeEventCatalogue[type].description,
                 enabled: setting?.enabled ?? false,
                 triggerName: setting?.triggerName ?? "",
+                condition: setting?.condition ?? null,
+                conditionKinds: conditionKindsFor(type),
               };
             })}
             onCustomerDeleted={endpoint.onCustomerDeleted}

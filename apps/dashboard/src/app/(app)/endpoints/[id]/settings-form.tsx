@@ -1,9 +1,66 @@
 "use client";
+import { useState } from "react";
+import type { TriggerCondition, TriggerConditionKind } from "@hookloop/domain";
 import { ErrorMessage, FormMessage, SubmitButton } from "@/components/form";
 import type { FormAction } from "@/components/form-state";
 import { useFormAction } from "@/components/use-form-action";
 
-type EventRow = { eventType: string; description: string; enabled: boolean; triggerName: string };
+type EventRow = {
+  eventType: string;
+  description: string;
+  enabled: boolean;
+  triggerName: string;
+  condition: TriggerCondition | null;
+  /** The conditions this event's trigger event can be held to. */
+  conditionKinds: readonly TriggerConditionKind[];
+};
+
+const conditionLabels: Record<TriggerConditionKind, string> = {
+  first_invoice: "first invoice of a subscription",
+  min_amount: "amount at least",
+  plan: "plan is",
+};
+
+/** "Only when…": a kind, and the amount or plan it needs. */
+function ConditionField({ event, id }: { event: EventRow; id: string }) {
+  const [kind, setKind] = useState<string>(event.condition?.kind ?? "");
+  if (!event.conditionKinds.length) return <span className="muted small">always</span>;
+  const value =
+    event.condition?.kind === "min_amount"
+      ? String(event.condition.amount)
+      : event.condition?.kind === "plan"
+        ? event.condition.plan
+        : "";
+  return (
+    <div className="row">
+      <select
+        name={`condition:${event.eventType}`}
+        value={kind}
+        onChange={(change) => setKind(change.target.value)}
+        aria-label={`Condition for ${event.eventType}`}
+      >
+        <option value="">always</option>
+        {event.conditionKinds.map((option) => (
+          <option key={option} value={option}>
+            {conditionLabels[option]}
+          </option>
+        ))}
+      </select>
+      {(kind === "min_amount" || kind === "plan") && (
+        <input
+          type="text"
+          id={`condition-value-${id}`}
+          name={`conditionValue:${event.eventType}`}
+          defaultValue={value}
+          inputMode={kind === "min_amount" ? "numeric" : undefined}
+          placeholder={kind === "min_amount" ? "4900 (= $49.00)" : "Pro"}
+          aria-label={kind === "min_amount" ? `Minimum amount for ${event.eventType}` : `Plan for ${event.eventType}`}
+          maxLength={200}
+        />
+      )}
+    </div>
+  );
+}
 
 export function SettingsForm({
   action,
@@ -28,6 +85,7 @@ export function SettingsForm({
             <th scope="col">On</th>
             <th scope="col">Stripe event</th>
             <th scope="col">Trigger event name</th>
+            <th scope="col">Fires only when</th>
           </tr>
         </thead>
         <tbody>
@@ -63,6 +121,9 @@ export function SettingsForm({
                     maxLength={64}
                   />
                   <ErrorMessage id={`trigger-error-${id}`}>{error}</ErrorMessage>
+                </td>
+                <td>
+                  <ConditionField event={event} id={id} />
                 </td>
               </tr>
             );
