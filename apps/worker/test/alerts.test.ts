@@ -137,6 +137,32 @@ test("failed deliveries above the hourly threshold open one alert; a new endpoin
   await mailbox.next(people.admin, new RegExp(`^\\[${workspace.name}\\] Resolved: Stripe live is failing$`));
 });
 
+test("refused signatures count towards failing with failed deliveries", async ({ db, appDb, box, mailbox }) => {
+  const { workspace, endpointId, people } = await team(db, appDb, box);
+  const mailer = createMailer({ smtpUrl: mailbox.smtpUrl, from: "Hookloop <alerts@hookloop.example>", log: () => undefined });
+  const now = new Date();
+  await deliveries(db, { workspaceId: workspace.id, endpointId }, 3, new Date(now.getTime() - 10 * 60_000), "failed");
+  const hourStart = new Date(Math.floor(now.getTime() / hour) * hour);
+  await db.endpointRefusal.createMany({
+    data: [
+      { workspaceId: workspace.id, endpointId, cause: "no_matching_signature", hour: hourStart, count: 5, lastAt: now },
+      { workspaceId: workspace.id, endpointId, cause: "stale_timestamp", hour: hourStart, count: 2, lastAt: now },
+      // A day old: not this hour's.
+      {
+        workspaceId: workspace.id,
+        endpointId,
+        cause: "missing_signature",
+        hour: new Date(hourStart.getTime() - 24 * hour),
+        count: 50,
+        lastAt: now,
+      },
+    ],
+  });
+  await checkAlerts(appDb, { thresholds: defaultAlertThresholds, mailer, dashboardUrl, now });
+  const mail = await mailbox.next(people.owner, new RegExp(`^\\[${workspace.name}\\] Alert: Stripe live is failing$`));
+  expect(mail.text).toContain("Stripe live had 3 failed deliveries and 7 refused signatures in the last hour");
+});
+
 test("a destination paused for failures alerts, one a member paused does not, and resuming resolves it", async ({
   db,
   appDb,

@@ -22,6 +22,8 @@ export type CheckAlertsOptions = {
   now?: Date;
 };
 
+const refusalsSchema = z.array(z.object({ endpointId: z.string(), refused: z.coerce.number() }));
+
 const activitySchema = z.array(
   z.object({
     endpointId: z.string(),
@@ -59,6 +61,15 @@ async function troubleIn(tx: WorkspaceTx, workspaceId: string, thresholds: Alert
       GROUP BY endpoint_id`,
   );
   const activity = new Map(rows.map((row) => [row.endpointId, row]));
+  // Ingest counts refused signatures per hour bucket: the bucket the hour began in, and those since.
+  const refusals = refusalsSchema.parse(
+    await tx.$queryRaw`
+      SELECT endpoint_id AS "endpointId", sum(count) AS refused
+      FROM endpoint_refusal
+      WHERE workspace_id = ${workspaceId} AND hour >= date_trunc('hour', ${hourAgo}::timestamptz)
+      GROUP BY endpoint_id`,
+  );
+  const refused = new Map(refusals.map((row) => [row.endpointId, row.refused]));
   const trouble: Trouble[] = [];
   for (const endpoint of endpoints) {
     const seen = activity.get(endpoint.id);
@@ -67,7 +78,7 @@ async function troubleIn(tx: WorkspaceTx, workspaceId: string, thresholds: Alert
         deliveriesBefore: seen?.before ?? 0,
         deliveriesSince: seen?.since ?? 0,
         failedLastHour: seen?.failed ?? 0,
-        signatureFailuresLastHour: 0,
+        signatureFailuresLastHour: refused.get(endpoint.id) ?? 0,
       },
       thresholds,
     );
