@@ -295,3 +295,39 @@ test(
     expect(await db.contact.count({ where: { workspaceId } })).toBe(20);
   },
 );
+
+test(
+  "a resumed import whose checkpoint customer was deleted in Stripe meanwhile starts over and ends with true counts",
+  { timeout: 90_000 },
+  async ({ imports, db }) => {
+    const { fake, workspaceId, endpointId, start, run } = await imports({ customers: 120 });
+    const importRunId = await start();
+    fake.onRequest = (count) => {
+      if (count === 150) fake.dropConnections();
+    };
+    await expect(
+      run(importRunId, { api: { apiBase: fake.url, requestsPerSecond: 1_000, maxNetworkRetries: 1 } }),
+    ).rejects.toThrow(/connection to Stripe/);
+    fake.onRequest = undefined;
+    fake.restore();
+    const halfway = await withWorkspace(db, workspaceId, (tx) => getImportRun(tx, { workspaceId, endpointId }));
+    expect(halfway!.checkpoint).not.toBeNull();
+    // The customer Stripe would page after is deleted in Stripe.
+    fake.customers.splice(
+      fake.customers.findIndex((entry) => entry.customer.id === halfway!.checkpoint),
+      1,
+    );
+    await db.importRun.update({ where: { id: importRunId }, data: { leaseUntil: new Date(Date.now() - 1_000) } });
+
+    const resumed = await run(importRunId);
+    const subscriptions = fake.customers.reduce((sum, entry) => sum + entry.subscriptions.length, 0);
+    expect(resumed).toMatchObject({
+      status: "succeeded",
+      counts: { customersTotal: 120, customersRead: 119, subscriptionsRead: subscriptions },
+    });
+    // Everything read twice was written once.
+    const records = fake.customers.reduce((sum, entry) => sum + 1 + entry.subscriptions.length + entry.invoices.length, 0);
+    const deleted = await db.contactEvent.count({ where: { workspaceId, customerId: halfway!.checkpoint } });
+    expect(await db.contactEvent.count({ where: { workspaceId } })).toBe(records + deleted);
+  },
+);

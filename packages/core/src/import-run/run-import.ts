@@ -18,7 +18,7 @@ import {
 } from "@hookloop/domain";
 import type { SecretBox } from "@hookloop/secrets";
 import pLimit from "p-limit";
-import type Stripe from "stripe";
+import Stripe from "stripe";
 import { applyContactChange } from "../contact/apply-contact-change";
 import { ContactNotResolvableError } from "../contact/contact-history";
 import { NotFoundError } from "../errors";
@@ -317,6 +317,20 @@ export async function runImport(db: Db, options: RunImportOptions): Promise<Impo
     options.onProgress?.({ ...counts });
   }
 
+  async function restartFromTop(): Promise<boolean> {
+    const { count } = await withWorkspace(db, workspaceId, (tx) =>
+      tx.importRun.updateMany({
+        where: { id: importRunId, leaseUntil, status: "running" },
+        data: { checkpoint: null, customersRead: 0, subscriptionsRead: 0, invoicesRead: 0, skipped: 0 },
+      }),
+    );
+    if (!count) return false;
+    checkpoint = null;
+    Object.assign(counts, { customersRead: 0, subscriptionsRead: 0, invoicesRead: 0, skipped: 0 });
+    options.onProgress?.({ ...counts });
+    return true;
+  }
+
   const rateLimitRetries = client.settings.rateLimitRetries ?? 8;
   for (let attempt = 0; ;) {
     try {
@@ -336,6 +350,13 @@ export async function runImport(db: Db, options: RunImportOptions): Promise<Impo
       }
       break;
     } catch (error) {
+      if (checkpoint && isMissingCheckpoint(error)) {
+        // The checkpoint's customer was deleted in Stripe meanwhile, so Stripe cannot page after
+        // it: start again from the top. What was written is written once (the same history ids);
+        // the counts start again so they end true.
+        if (!(await restartFromTop())) return { status: "busy", leaseUntil };
+        continue;
+      }
       // A 429 breaks the auto-pagination: wait as Stripe asks, then page on from the checkpoint.
       if (!isRateLimited(error) || attempt >= rateLimitRetries) throw error;
       const retryAfter = Number(error.headers?.["retry-after"]);
@@ -348,6 +369,12 @@ export async function runImport(db: Db, options: RunImportOptions): Promise<Impo
   await finish(db, options, "succeeded");
   return { status: "succeeded", counts: { ...counts } };
 }
+
+/** Stripe's answer to `starting_after` naming an object it no longer has. */
+const isMissingCheckpoint = (error: unknown) =>
+  error instanceof Stripe.errors.StripeInvalidRequestError &&
+  error.code === "resource_missing" &&
+  error.param === "starting_after";
 
 /** How many customers Stripe lists, for the progress bar: ids only, 100 a page. */
 async function countCustomers(client: StripeClient, onRateLimited?: (waitMs: number) => void): Promise<number> {
