@@ -2,8 +2,8 @@
 // secret, invites someone and makes an API key, then finds each change with who made it, narrows
 // the list with the filters, and exports it as CSV, with no secret anywhere.
 import { randomBytes } from "node:crypto";
-import { expect, test } from "@playwright/test";
-import { signUp } from "./accounts";
+import { expect, test, type Page } from "@playwright/test";
+import { createAccount, linkIn, mailTo, signUp } from "./accounts";
 
 const suffix = randomBytes(4).toString("hex");
 const owner = `audra-${suffix}@audit.test`;
@@ -108,4 +108,49 @@ test("an owner sees who changed an endpoint's settings and rotated its secret, f
   for (const line of lines.slice(1)) expect(line).toContain(`"${owner}","user"`);
   expect(csv).not.toContain(firstSecret);
   expect(csv).not.toContain(secondSecret);
+});
+
+test("joining, a role change and a removal are in the log with who made each; a member cannot read the log", async ({
+  page,
+  browser,
+}) => {
+  const boss = `bo-${suffix}@audit.test`;
+  await signUp(page, "Bo Boss", boss, "Team log", { from: "127.0.15.2" });
+  const teammate = `tia-${suffix}@audit.test`;
+  await page.goto("/settings");
+  await page.getByLabel("Email", { exact: true }).fill(teammate);
+  await page.getByRole("button", { name: "Invite", exact: true }).click();
+  await expect(page.getByText(`Invited ${teammate} as a member.`)).toBeVisible();
+
+  const tia: Page = await (await browser.newContext()).newPage();
+  await createAccount(tia, "Tia Teammate", teammate, { from: "127.0.15.3" });
+  await tia.goto(linkIn(await mailTo(teammate, /invited you to Team log/)));
+  await tia.getByRole("button", { name: "Join" }).click();
+  await expect(tia).toHaveURL(/\/endpoints$/);
+  // A member is told the log is for owners and admins, and the export refuses them.
+  await tia.goto("/settings/audit");
+  await expect(tia.getByText("Only the workspace's owners and admins can read the audit log.")).toBeVisible();
+  expect((await tia.request.get("/settings/audit/export")).status()).toBe(403);
+
+  await page.goto("/settings");
+  const row = page.getByTestId("member-row").filter({ hasText: teammate });
+  await row.getByLabel(`Role for ${teammate}`).selectOption("admin");
+  await row.getByRole("button", { name: "Change role" }).click();
+  await expect(page.getByText("Tia Teammate is now an admin.")).toBeVisible();
+  await row.getByRole("button", { name: `Remove ${teammate}` }).click();
+  await expect(row).toHaveCount(0);
+
+  await page.goto("/settings/audit?kind=member");
+  const rows = page.getByTestId("audit-row");
+  await expect(rows).toHaveCount(4);
+  await expect(rows.nth(0)).toContainText("Removed a member");
+  await expect(rows.nth(0)).toContainText(boss);
+  await expect(rows.nth(0)).toContainText(teammate);
+  await expect(rows.nth(1)).toContainText("Changed a member's role");
+  await expect(rows.nth(1)).toContainText('{"role":"admin","previousRole":"member"}');
+  await expect(rows.nth(2)).toContainText("Joined the workspace");
+  // Joining is the invited person's own doing.
+  await expect(rows.nth(2).getByRole("cell").nth(1)).toHaveText(teammate);
+  await expect(rows.nth(3)).toContainText("Invited someone");
+  await expect(rows.nth(3).getByRole("cell").nth(1)).toHaveText(boss);
 });
