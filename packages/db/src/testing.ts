@@ -112,4 +112,5 @@ export const tenantTables = [
   "stripe_connection",
   "import_run",
   "endpoint_refusal",
+  "alert",
 ] as const;

@@ -31,6 +31,7 @@ import {
   getStripeConnection,
   getReplayProgress,
   listAuditEntries,
+  listOpenAlerts,
   listContacts,
   listDeliveries,
   listDestinations,
@@ -136,6 +137,17 @@ async function makeTenant({ db, appDb, box }: TenantKit, name: string, prefix: s
   // Requests ingest refused, as its refusal counter writes them.
   await db.endpointRefusal.create({
     data: { workspaceId: workspace.id, endpointId: endpoint.id, cause: "no_matching_signature", hour: new Date(), count: 3, lastAt: new Date() },
+  });
+  // An alert the worker's check opened on the endpoint, as its banner shows it.
+  await db.alert.create({
+    data: {
+      workspaceId: workspace.id,
+      kind: "endpoint.failing",
+      subjectType: "endpoint",
+      subjectId: endpoint.id,
+      subjectLabel: "Stripe",
+      details: { failedLastHour: 10, signatureFailuresLastHour: 0, threshold: 10 },
+    },
   });
   const contact = await db.contact.findUniqueOrThrow({
     where: { workspaceId_email: { workspaceId: workspace.id, email: contactEmail } },
@@ -286,6 +298,12 @@ describe("the dashboard's reads and actions, as workspace B with workspace A's i
     expect((await asB((tx) => listContacts(tx, { workspaceId: b.workspaceId, search: a.contactEmail }))).contacts).toEqual([]);
     expect((await asB((tx) => listContacts(tx, { workspaceId: a.workspaceId }))).contacts).toEqual([]);
     expect((await asB((tx) => listContacts(tx, { workspaceId: a.workspaceId, after: a.contactId }))).contacts).toEqual([]);
+  });
+
+  test("endpoints/[id]: the alert banner's listOpenAlerts of A's endpoint finds nothing", async ({ a, asB, workspaceIds }) => {
+    for (const [, workspaceId] of workspaceIds()) {
+      expect(await asB((tx) => listOpenAlerts(tx, { workspaceId: workspaceId!, subjectId: a.endpointId }))).toEqual([]);
+    }
   });
 
   test("settings/audit and its CSV export: listAuditEntries shows B's entries only, whatever the filter or cursor", async ({
