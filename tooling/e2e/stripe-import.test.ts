@@ -135,3 +135,49 @@ test(
     expect(await db.triggerEvent.count({ where: { workspaceId } })).toBe(0);
   },
 );
+
+test(
+  "a worker stopped with SIGTERM mid-import lets go of it after its page, and the next worker finishes it",
+  { timeout: 240_000 },
+  async ({ stack, newEndpointId, db, redis, environment }) => {
+    const { workspaceId, endpointId } = await newEndpointId();
+    json(await runCli(["endpoint:connect", "--endpoint", endpointId, "--key", fakeStripeTestKey], stack.env));
+    const run = await withWorkspace(db, workspaceId, (tx) => startImport(tx, { workspaceId, endpointId }));
+    const imports = openQueue("imports", { connection: redis, prefix: environment.redisPrefix });
+    await imports.add(run.id, { importRunId: run.id, workspaceId });
+    await imports.close();
+    // A long lease: only letting go of it at shutdown lets the next worker take the import at once.
+    const start = async () =>
+      startApp("apps/worker/src/main.ts", {
+        ...stack.env,
+        IMPORT_LEASE_SECONDS: "600",
+        WORKER_HEALTH_PORT: String(await freePort()),
+      });
+    const progress = () => db.importRun.findUniqueOrThrow({ where: { id: run.id } });
+
+    const first = await start();
+    await waitUntil(async () => (await progress()).customersRead >= 100, {
+      what: "the import to read 100 customers",
+      timeoutMs: 60_000,
+    });
+    expect(await first.stop("SIGTERM")).toBe(0);
+    const stopped = await progress();
+    expect(stopped).toMatchObject({ status: "running", leaseUntil: null });
+    expect(stopped.customersRead).toBeLessThan(400);
+
+    const second = await start();
+    try {
+      const done = await waitUntil(
+        async () => {
+          const row = await progress();
+          return row.status !== "running" && row;
+        },
+        { what: "the import to finish in the second worker", timeoutMs: 90_000 },
+      );
+      expect(done).toMatchObject({ status: "succeeded", customersRead: 400 });
+    } finally {
+      await second.stop("SIGTERM");
+    }
+    expect(await db.contact.count({ where: { workspaceId } })).toBe(400);
+  },
+);
