@@ -13,6 +13,7 @@ import { EndpointAlerts } from "./endpoint-alerts";
 import { deliveryQuery } from "./delivery-query";
 import { EndpointNameForm } from "./endpoint-name-form";
 import { deleteEndpointAction, renameEndpointAction } from "./manage-actions";
+import { Diagnosis } from "./diagnosis";
 import { SecretForm } from "./secret-form";
 import { SettingsForm } from "./settings-form";
 import { StripeConnectionPanel } from "./stripe-connection";
@@ -139,6 +140,8 @@ export default async function EndpointPage({
           Or see what any event would do, without sending or writing anything: <Link href={`${back}/dry-run`}>Dry run</Link>.
         </p>
       </section>
+
+      <Diagnosis endpointId={endpoint.id} workspaceId={workspace.id} inWorkspace={inWorkspace} />
 
       <DeliveriesPanel endpointId={endpoint.id} path={back} query={query} workspaceId={workspace.id} inWorkspace={inWorkspace} />
 
