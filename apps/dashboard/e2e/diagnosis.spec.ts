@@ -26,7 +26,7 @@ test("wrongly signed requests are explained on the endpoint page, with their fix
   await expect(page.getByTestId("diagnosis")).toContainText("No request to this URL was refused in the last 7 days.");
   await expect(page.getByRole("heading", { name: "Troubleshooting" })).toBeVisible();
   await expect(page.getByTestId("troubleshooting-row").filter({ hasText: "had no valid signature" })).toContainText(
-    "Developers → Webhooks",
+    "open the Webhooks page (Developers, then Webhooks)",
   );
 
   // Stripe starts sending before the secret is pasted.
@@ -59,7 +59,9 @@ test("wrongly signed requests are explained on the endpoint page, with their fix
   await expect(finding).toContainText(
     /^5 requests since \d\d:00 UTC had no valid signature: the signing secret pasted here is probably not this endpoint's in Stripe/,
   );
-  await expect(finding).toContainText("Fix: In Stripe, open Developers → Webhooks, choose the endpoint whose URL is this page's");
+  await expect(finding).toContainText(
+    "Fix: In Stripe, open the Webhooks page (Developers, then Webhooks), choose the endpoint whose URL is this page's",
+  );
   // The early one, and any sent while ingest still had the endpoint without its secret.
   await expect(page.getByTestId("refusal-no_signing_secret")).toContainText(
     /^\d+ requests? since \d\d:00 UTC arrived before a signing secret was pasted here/,

@@ -26,12 +26,12 @@ export const refusalExplanations: Record<RefusalCause, RefusalExplanation> = {
     what: "had no valid signature",
     likely:
       "the signing secret pasted here is probably not this endpoint's in Stripe (each Stripe endpoint has its own, test and live mode differ, and “stripe listen” prints one of its own)",
-    fix: "In Stripe, open Developers → Webhooks, choose the endpoint whose URL is this page's, reveal its signing secret and paste it here. Stripe retries refused events for up to 3 days, so they arrive once the right secret is saved.",
+    fix: "In Stripe, open the Webhooks page (Developers, then Webhooks), choose the endpoint whose URL is this page's, reveal its signing secret and paste it here. Stripe retries refused events for up to 3 days, so they arrive once the right secret is saved.",
   },
   no_signing_secret: {
     what: "arrived before a signing secret was pasted here",
     likely: "Stripe is already sending events to this URL, but Hookloop cannot check them without the endpoint's signing secret",
-    fix: "Copy the signing secret of this endpoint from Stripe (Developers → Webhooks → the endpoint → Signing secret) and paste it in the signing secret form on this page.",
+    fix: "Copy this endpoint's signing secret from Stripe (on the Webhooks page under Developers: the endpoint, then Signing secret) and paste it in the signing secret form on this page.",
   },
   stale_timestamp: {
     what: "had a signature more than 5 minutes old",

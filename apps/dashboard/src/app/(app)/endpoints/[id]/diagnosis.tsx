@@ -52,9 +52,9 @@ export async function Diagnosis({
         </p>
         {diagnosis.quiet && (
           <p className="notice" role="status">
-            No events for {QUIET_ENDPOINT_DAYS} days. In Stripe, open <strong>Developers → Webhooks</strong> and check that an
-            endpoint with this URL exists, is enabled (Stripe disables one after days of failed deliveries) and has events
-            selected, in the mode (test or live) your customers use.
+            No events for {QUIET_ENDPOINT_DAYS} days. In Stripe, open the <strong>Webhooks</strong> page (Developers, then
+            Webhooks) and check that an endpoint with this URL exists, is enabled (Stripe disables one after days of failed
+            deliveries) and has events selected, in the mode (test or live) your customers use.
           </p>
         )}
         {recent.length > 0 && (
@@ -126,8 +126,8 @@ export async function Diagnosis({
               <td>No events for {QUIET_ENDPOINT_DAYS} days</td>
               <td>Stripe sends nothing here: the endpoint is missing or disabled in Stripe, or it is in the other mode</td>
               <td>
-                In Stripe, open <strong>Developers → Webhooks</strong>: check the URL, that it is enabled and which events it
-                sends.
+                In Stripe, open the <strong>Webhooks</strong> page (Developers, then Webhooks): check the URL, that it is enabled
+                and which events it sends.
               </td>
             </tr>
           </tbody>
