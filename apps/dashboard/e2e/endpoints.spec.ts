@@ -162,6 +162,11 @@ test("rename, page, filter, bulk replay and delete an endpoint", async ({ page, 
   expect(await refused.json()).toMatchObject({ error: "endpoint_not_found" });
   await page.goto(`/audience?q=payer7-${tag}`);
   await expect(page.getByTestId("contact-row")).toContainText(`payer7-${tag}@example.com`);
+  // Its deliveries stay readable, with why they are no longer replayed.
+  await page.goto(`/deliveries/${second.at(-1)}`);
+  await expect(page.getByText("Its endpoint, “Stripe EU”, was deleted")).toBeVisible();
+  await expect(page.getByTestId("payload")).toContainText(`in_${tag}_0`);
+  await expect(page.getByRole("button", { name: "Replay" })).toHaveCount(0);
   await page.goto(`/events?contact=${encodeURIComponent(`payer7-${tag}@example.com`)}`);
   await expect(page.getByTestId("event-row")).toHaveCount(1);
   await expect(page.getByTestId("event-row")).toContainText("successfulPayment");

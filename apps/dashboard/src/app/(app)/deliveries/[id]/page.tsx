@@ -8,10 +8,15 @@ export default async function DeliveryPage({ params }: { params: Promise<{ id: s
   const { id } = await params;
   const { workspace, inWorkspace } = await requireWorkspace();
   const delivery = await inWorkspace((tx) => getDelivery(tx, { workspaceId: workspace.id, deliveryId: id }));
+  const endpointDeleted = Boolean(delivery.endpoint.deletedAt);
   return (
     <>
       <p>
-        <Link href={`/endpoints/${delivery.endpointId}`}>← Endpoint</Link>
+        {endpointDeleted ? (
+          <Link href="/endpoints">← Endpoints</Link>
+        ) : (
+          <Link href={`/endpoints/${delivery.endpointId}`}>← Endpoint</Link>
+        )}
       </p>
       <h1>
         <code>{delivery.type}</code>
@@ -30,7 +35,13 @@ export default async function DeliveryPage({ params }: { params: Promise<{ id: s
             </>
           )}
         </p>
-        {replayable(delivery) && (
+        {endpointDeleted && (
+          <p className="notice">
+            Its endpoint, “{delivery.endpoint.name}”, was deleted: the delivery is kept with the contact history it made, and is
+            not replayed.
+          </p>
+        )}
+        {replayable(delivery) && !endpointDeleted && (
           <ReplayForm
             replay={{ action: replayDeliveryAction, returnTo: `/deliveries/${delivery.id}` }}
             deliveryId={delivery.id}
@@ -40,7 +51,9 @@ export default async function DeliveryPage({ params }: { params: Promise<{ id: s
       <div className="panel">
         <div className="spread">
           <h2>Payload</h2>
-          <Link href={`/endpoints/${delivery.endpointId}/dry-run?delivery=${delivery.id}`}>Dry run with today's settings</Link>
+          {!endpointDeleted && (
+            <Link href={`/endpoints/${delivery.endpointId}/dry-run?delivery=${delivery.id}`}>Dry run with today's settings</Link>
+          )}
         </div>
         <pre data-testid="payload">{JSON.stringify(delivery.payload, null, 2)}</pre>
       </div>
