@@ -85,6 +85,8 @@ try {
   const worker = start(process.execPath, ["--enable-source-maps", "apps/worker/dist/main.js"], root, {
     WORKER_HEALTH_PORT: String(workerPort),
     RELAY_INTERVAL_MS: "500",
+    // Alerts are checked every second, so a banner shows within a test's patience.
+    ALERT_INTERVAL_MS: "1000",
     NODE_ENV: "test",
   });
   const dashboard = start(process.execPath, [dashboardServer], root, {

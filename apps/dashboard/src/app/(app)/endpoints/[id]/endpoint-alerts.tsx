@@ -11,7 +11,7 @@ export async function EndpointAlerts({ endpointId }: { endpointId: string }) {
   const { workspace, inWorkspace } = await requireWorkspace();
   const alerts = await inWorkspace((tx) => listOpenAlerts(tx, { workspaceId: workspace.id, subjectId: endpointId }));
   return alerts.map((alert) => (
-    <p key={alert.id} className="notice" role="alert" data-testid="endpoint-alert">
+    <p key={alert.id} className="notice" role="status" data-testid="endpoint-alert">
       <strong>Alert:</strong>{" "}
       {alertSummary(alert.kind as AlertKind, alert.subjectLabel, alert.details as Record<string, unknown>)}{" "}
       <span className="muted small">Since {timestamp(alert.openedAt)}; owners and admins were emailed.</span>
