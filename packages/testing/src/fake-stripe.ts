@@ -1,11 +1,12 @@
 // A local fake of the few Stripe API routes Hookloop reads, for tests and benchmarks: a real HTTP
 // server on a free loopback port that the official SDK reaches through its host, port and protocol
-// options. Shapes follow Stripe's API reference (list objects, expansion, the error object); the
-// objects themselves come from the same realistic builders as the test events (sample-events).
+// options. Shapes follow Stripe's API reference (list objects, expansion up to its four levels, the
+// error object); the objects come from the same realistic builders as the test events
+// (sample-events).
 //
 // Routes: GET /v1/account, GET /v1/customers, GET /v1/subscriptions, GET /v1/invoices,
-// GET /v1/products, GET /v1/products/:id. Lists are newest first and page with `limit` (1–100, default 10),
-// `starting_after` and `has_more`, like Stripe's.
+// GET /v1/products, GET /v1/products/:id. Lists are newest first and page with `limit` (1–100,
+// default 10), `starting_after` and `has_more`, like Stripe's.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { stripeEvent } from "@hookloop/core";
@@ -260,6 +261,16 @@ export async function startFakeStripe(options: FakeStripeOptions = {}): Promise<
         message: `Unrecognized request URL (${request.method}: ${url.pathname}).`,
       });
     }
+    // Stripe's documented limit: "Expansions have a maximum depth of four levels".
+    const tooDeep = expansions(url).find((path) => path.split(".").length > 4);
+    if (tooDeep) {
+      fake.requests.statuses.push(400);
+      return stripeError(response, 400, {
+        type: "invalid_request_error",
+        param: "expand",
+        message: `You cannot expand more than 4 levels of a property. Property: ${tooDeep}`,
+      });
+    }
     const live = key.includes("_live_");
     const customerFilter = url.searchParams.get("customer");
     const statusFilter = url.searchParams.get("status");
@@ -289,7 +300,9 @@ export async function startFakeStripe(options: FakeStripeOptions = {}): Promise<
           (item) => item,
         );
       case "GET /v1/subscriptions": {
-        const expandProduct = expansions(url).includes("data.items.data.price.product");
+        // The one expansion served: a subscription's customer. Its prices' products would be
+        // data.items.data.price.product, five levels, which Stripe refuses (above).
+        const expandCustomer = expansions(url).includes("data.customer");
         const all = fake.customers
           .filter((entry) => !customerFilter || entry.customer.id === customerFilter)
           .flatMap((entry) => entry.subscriptions)
@@ -301,14 +314,15 @@ export async function startFakeStripe(options: FakeStripeOptions = {}): Promise<
                 ? subscription.status === statusFilter
                 : subscription.status !== "canceled",
           );
-        return list(response, url, "/v1/subscriptions", all, (subscription) => {
-          if (!expandProduct) return subscription;
-          const copy = structuredClone(subscription);
-          for (const item of (copy.items as { data: Array<{ price: Record<string, unknown> }> }).data) {
-            item.price.product = fake.products.get(item.price.product as string) ?? item.price.product;
-          }
-          return copy;
-        });
+        return list(response, url, "/v1/subscriptions", all, (subscription) =>
+          expandCustomer
+            ? {
+                ...subscription,
+                customer:
+                  fake.customers.find((entry) => entry.customer.id === subscription.customer)?.customer ?? subscription.customer,
+              }
+            : subscription,
+        );
       }
       case "GET /v1/invoices": {
         const all = fake.customers

@@ -215,7 +215,11 @@ export async function runImport(db: Db, options: RunImportOptions): Promise<Impo
     return product;
   };
 
-  /** Each item's product in place of its id, so the plan is the product's name when the price has no nickname. */
+  /**
+   * Each item's product in place of its id, so the plan is the product's name when the price has no
+   * nickname. Fetched, not expanded: data.items.data.price.product is five levels, and Stripe
+   * expands at most four.
+   */
   async function withProducts(subscription: Stripe.Subscription): Promise<Stripe.Subscription> {
     for (const item of subscription.items.data) {
       const product = item.price.product;
