@@ -1,4 +1,5 @@
 import type { Prisma } from "@hookloop/db/client";
+import { auditActionKindOf, auditActionNames } from "@hookloop/domain";
 import type { PagePosition } from "../contact/filter-contacts";
 import type { WorkspaceTx } from "../workspace/with-workspace";
 
@@ -27,7 +28,10 @@ export type AuditEntryRow = Awaited<ReturnType<typeof listAuditEntries>>["rows"]
  */
 export async function listAuditEntries(tx: WorkspaceTx, options: ListAuditEntriesOptions) {
   const where: Prisma.AuditEntryWhereInput[] = [{ workspaceId: options.workspaceId }];
-  if (options.kind) where.push({ action: { startsWith: `${options.kind}.` } });
+  // The kind's actions by name, not a LIKE: under row-level security Postgres cannot estimate a
+  // LIKE from the column's statistics and would scan the table instead of the workspace's index.
+  if (options.kind)
+    where.push({ action: { in: auditActionNames.filter((action) => auditActionKindOf(action) === options.kind) } });
   if (options.action) where.push({ action: options.action });
   if (options.actor) where.push({ actorLabel: { contains: options.actor, mode: "insensitive" } });
   if (options.from) where.push({ createdAt: { gte: options.from } });
