@@ -35,6 +35,8 @@ export async function deleteEndpoint(tx: WorkspaceTx, options: DeleteEndpointOpt
       previousSecretExpiresAt: null,
     },
   });
+  // Its Stripe API key goes with the signing secrets; an import still running stops at its next page.
+  await tx.stripeConnection.deleteMany({ where: { endpointId: endpoint.id } });
   await recordAudit(tx, {
     workspaceId: options.workspaceId,
     actor: options.actor,

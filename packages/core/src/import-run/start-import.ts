@@ -20,7 +20,7 @@ export class ImportInProgressError extends InvalidInputError {
 export async function startImport(tx: WorkspaceTx, options: StartImportOptions) {
   const { workspaceId, endpointId } = options;
   const endpoint = await tx.endpoint.findFirst({
-    where: { id: endpointId, workspaceId },
+    where: { id: endpointId, workspaceId, deletedAt: null },
     select: { id: true, stripeConnection: { select: { endpointId: true } } },
   });
   if (!endpoint) throw new NotFoundError("endpoint");

@@ -4,6 +4,7 @@
 import { expect } from "vitest";
 import { fakeStripeTestKey, startFakeStripe } from "@hookloop/testing/fake-stripe";
 import { test as baseTest } from "@hookloop/testing/fixtures";
+import { deleteEndpoint } from "../endpoint/delete-endpoint";
 import { InvalidInputError } from "../errors";
 import { connectStripe } from "./connect-stripe";
 import { getStripeConnection } from "./get-stripe-connection";
@@ -121,4 +122,19 @@ test("another workspace's endpoint is not found, and its connection not read", a
   expect(
     await mine.inWorkspace((tx) => getStripeConnection(tx, { workspaceId: mine.workspaceId, endpointId: theirs.endpointId })),
   ).toBeNull();
+});
+
+test("deleting the endpoint forgets its Stripe key, and a deleted endpoint cannot be connected again", async ({
+  newEndpoint,
+  appDb,
+  box,
+  stripe,
+}) => {
+  const { workspaceId, endpointId, inWorkspace } = await newEndpoint();
+  await connectStripe(appDb, { workspaceId, endpointId, box, key: fakeStripeTestKey, api: { apiBase: stripe.url } });
+  await inWorkspace((tx) => deleteEndpoint(tx, { workspaceId, endpointId }));
+  expect(await inWorkspace((tx) => tx.stripeConnection.count({ where: { endpointId } }))).toBe(0);
+  await expect(
+    connectStripe(appDb, { workspaceId, endpointId, box, key: fakeStripeTestKey, api: { apiBase: stripe.url } }),
+  ).rejects.toThrow(/endpoint not found/);
 });

@@ -27,7 +27,7 @@ export type ConnectedStripe = StripeKeyCheck & { endpointId: string; connectedAt
 export async function connectStripe(db: Db, options: ConnectStripeOptions): Promise<ConnectedStripe> {
   const { workspaceId, endpointId, box } = options;
   const exists = await withWorkspace(db, workspaceId, (tx) =>
-    tx.endpoint.findFirst({ where: { id: endpointId, workspaceId }, select: { id: true, name: true } }),
+    tx.endpoint.findFirst({ where: { id: endpointId, workspaceId, deletedAt: null }, select: { id: true, name: true } }),
   );
   if (!exists) throw new NotFoundError("endpoint");
   // Endpoints have no mode yet (they take test and live events alike), so every key's mode is accepted.
