@@ -313,65 +313,81 @@ export async function runImport(db: Db, options: RunImportOptions): Promise<Impo
     return { go: true };
   }
 
-  if (counts.customersTotal === null) {
-    counts.customersTotal = await countCustomers(client, options.onRateLimited);
-    await withWorkspace(db, workspaceId, (tx) =>
-      tx.importRun.update({ where: { id: importRunId }, data: { customersTotal: counts.customersTotal } }),
-    );
-    options.onProgress?.({ ...counts });
-  }
-
-  async function restartFromTop(): Promise<boolean> {
-    const { count } = await withWorkspace(db, workspaceId, (tx) =>
-      tx.importRun.updateMany({
-        where: { id: importRunId, leaseUntil, status: "running" },
-        data: { checkpoint: null, customersRead: 0, subscriptionsRead: 0, invoicesRead: 0, skipped: 0 },
-      }),
-    );
-    if (!count) return false;
-    checkpoint = null;
-    Object.assign(counts, { customersRead: 0, subscriptionsRead: 0, invoicesRead: 0, skipped: 0 });
-    options.onProgress?.({ ...counts });
-    return true;
-  }
-
-  const rateLimitRetries = client.settings.rateLimitRetries ?? 8;
-  for (let attempt = 0; ;) {
-    try {
-      let page: Stripe.Customer[] = [];
-      const customers = client.stripe.customers.list({ limit: pageSize, ...(checkpoint ? { starting_after: checkpoint } : {}) });
-      for await (const customer of customers) {
-        page.push(customer);
-        if (page.length < pageSize) continue;
-        const result = await importPage(page);
-        page = [];
-        attempt = 0;
-        if (!result.go) return result.outcome;
-      }
-      if (page.length) {
-        const result = await importPage(page);
-        if (!result.go) return result.outcome;
-      }
-      break;
-    } catch (error) {
-      if (checkpoint && isMissingCheckpoint(error)) {
-        // The checkpoint's customer was deleted in Stripe meanwhile, so Stripe cannot page after
-        // it: start again from the top. What was written is written once (the same history ids);
-        // the counts start again so they end true.
-        if (!(await restartFromTop())) return { status: "busy", leaseUntil };
-        continue;
-      }
-      // A 429 breaks the auto-pagination: wait as Stripe asks, then page on from the checkpoint.
-      if (!isRateLimited(error) || attempt >= rateLimitRetries) throw error;
-      const retryAfter = Number(error.headers?.["retry-after"]);
-      const waitMs = Number.isFinite(retryAfter) ? Math.min(retryAfter, 60) * 1000 : Math.min(1000 * 2 ** attempt, 30_000);
-      attempt++;
-      options.onRateLimited?.(waitMs);
-      await sleep(waitMs);
+  async function importAll(): Promise<ImportOutcome> {
+    if (counts.customersTotal === null) {
+      counts.customersTotal = await countCustomers(client, options.onRateLimited);
+      await withWorkspace(db, workspaceId, (tx) =>
+        tx.importRun.update({ where: { id: importRunId }, data: { customersTotal: counts.customersTotal } }),
+      );
+      options.onProgress?.({ ...counts });
     }
+
+    async function restartFromTop(): Promise<boolean> {
+      const { count } = await withWorkspace(db, workspaceId, (tx) =>
+        tx.importRun.updateMany({
+          where: { id: importRunId, leaseUntil, status: "running" },
+          data: { checkpoint: null, customersRead: 0, subscriptionsRead: 0, invoicesRead: 0, skipped: 0 },
+        }),
+      );
+      if (!count) return false;
+      checkpoint = null;
+      Object.assign(counts, { customersRead: 0, subscriptionsRead: 0, invoicesRead: 0, skipped: 0 });
+      options.onProgress?.({ ...counts });
+      return true;
+    }
+
+    const rateLimitRetries = client.settings.rateLimitRetries ?? 8;
+    for (let attempt = 0; ;) {
+      try {
+        let page: Stripe.Customer[] = [];
+        const customers = client.stripe.customers.list({
+          limit: pageSize,
+          ...(checkpoint ? { starting_after: checkpoint } : {}),
+        });
+        for await (const customer of customers) {
+          page.push(customer);
+          if (page.length < pageSize) continue;
+          const result = await importPage(page);
+          page = [];
+          attempt = 0;
+          if (!result.go) return result.outcome;
+        }
+        if (page.length) {
+          const result = await importPage(page);
+          if (!result.go) return result.outcome;
+        }
+        break;
+      } catch (error) {
+        if (checkpoint && isMissingCheckpoint(error)) {
+          // The checkpoint's customer was deleted in Stripe meanwhile, so Stripe cannot page after
+          // it: start again from the top. What was written is written once (the same history ids);
+          // the counts start again so they end true.
+          if (!(await restartFromTop())) return { status: "busy", leaseUntil };
+          continue;
+        }
+        // A 429 breaks the auto-pagination: wait as Stripe asks, then page on from the checkpoint.
+        if (!isRateLimited(error) || attempt >= rateLimitRetries) throw error;
+        const retryAfter = Number(error.headers?.["retry-after"]);
+        const waitMs = Number.isFinite(retryAfter) ? Math.min(retryAfter, 60) * 1000 : Math.min(1000 * 2 ** attempt, 30_000);
+        attempt++;
+        options.onRateLimited?.(waitMs);
+        await sleep(waitMs);
+      }
+    }
+    await finish(db, options, "succeeded");
+    return { status: "succeeded", counts: { ...counts } };
   }
-  await finish(db, options, "succeeded");
-  return { status: "succeeded", counts: { ...counts } };
+
+  try {
+    return await importAll();
+  } catch (error) {
+    // Lets go of the run (when still its holder), so the job's retry resumes it from its checkpoint
+    // at once rather than after the lease; a process killed outright leaves that to the lease.
+    await withWorkspace(db, workspaceId, (tx) =>
+      tx.importRun.updateMany({ where: { id: importRunId, leaseUntil, status: "running" }, data: { leaseUntil: null } }),
+    ).catch(() => undefined);
+    throw error;
+  }
 }
 
 /** Stripe's answer to `starting_after` naming an object it no longer has. */
