@@ -3,7 +3,10 @@
 -- null, for a change from the workspace's own app or an import: p_event is the new event
 -- ({eventId, created, change}: its contact change, billing fact included), added to the history
 -- here, or null when it has none; p_writes is
---   {remove: [contact id], contacts: [contact with its billing state and source, new or changed], placements: [{eventId, contactId}], outcome: {status, reason, contactId}}
+--   {remove: [contact id], contacts: [contact with its billing state and source, new or changed], placements: [{eventId, contactId}],
+--    changeTriggers: [{eventId, contactId, name, properties, changeKey}], outcome: {status, reason, contactId}}
+-- changeTriggers are the trigger events of the subscription changes the part shows, each inserted
+-- once per change key; one fired before moves to the event (and contact) that shows it now.
 -- Contacts go first, with the emails that change parked on a placeholder so that two contacts may
 -- trade emails; then the event joins the history, each re-placed event moves its trigger events
 -- to its contact (or drops them when it has none), and the delivery records its outcome and
@@ -96,6 +99,9 @@ BEGIN
     IF v_placement."contactId" IS NULL THEN
       DELETE FROM trigger_event WHERE workspace_id = v_ws AND stripe_event_id = v_placement."eventId";
     ELSE
+      UPDATE trigger_event SET contact_id = v_placement."contactId"
+        WHERE workspace_id = v_ws AND stripe_event_id = v_placement."eventId" AND change_key IS NOT NULL
+          AND contact_id IS DISTINCT FROM v_placement."contactId";
       -- xmax is 0 on a row this statement inserted, and not on one it updated (moved).
       WITH written AS (
         INSERT INTO trigger_event (workspace_id, contact_id, name, properties, stripe_event_id, delivery_id, occurred_at)
@@ -114,6 +120,33 @@ BEGIN
       v_fired := v_fired || coalesce(v_new, '[]');
     END IF;
   END LOOP;
+
+  -- A change fired before follows the event that now first shows it (parked on a placeholder
+  -- first, so that two changes may trade events); a new one is inserted.
+  UPDATE trigger_event t SET stripe_event_id = t.change_key || '#moving'
+    FROM jsonb_to_recordset(coalesce(p_writes->'changeTriggers', '[]')) AS x("eventId" text, "changeKey" text)
+    WHERE t.workspace_id = v_ws AND t.change_key = x."changeKey" AND t.stripe_event_id <> x."eventId"
+      -- One trigger event per event and name: a change whose event has one of its name already stays.
+      AND NOT EXISTS (SELECT 1 FROM trigger_event o WHERE o.workspace_id = v_ws AND o.stripe_event_id = x."eventId" AND o.name = t.name);
+  UPDATE trigger_event t SET stripe_event_id = x."eventId", contact_id = x."contactId", delivery_id = ce.delivery_id,
+                             occurred_at = ce.stripe_created_at, properties = x.properties
+    FROM jsonb_to_recordset(coalesce(p_writes->'changeTriggers', '[]'))
+      AS x("eventId" text, "contactId" uuid, properties jsonb, "changeKey" text)
+    JOIN contact_event ce ON ce.workspace_id = v_ws AND ce.stripe_event_id = x."eventId"
+    WHERE t.workspace_id = v_ws AND t.change_key = x."changeKey" AND t.stripe_event_id = x."changeKey" || '#moving';
+  WITH written AS (
+    INSERT INTO trigger_event (workspace_id, contact_id, name, properties, stripe_event_id, delivery_id, occurred_at, change_key)
+    SELECT v_ws, x."contactId", x.name, x.properties, x."eventId", ce.delivery_id, ce.stripe_created_at, x."changeKey"
+      FROM jsonb_to_recordset(coalesce(p_writes->'changeTriggers', '[]'))
+        AS x("eventId" text, "contactId" uuid, name text, properties jsonb, "changeKey" text)
+      JOIN contact_event ce ON ce.workspace_id = v_ws AND ce.stripe_event_id = x."eventId"
+    ON CONFLICT DO NOTHING
+    RETURNING trigger_event.*)
+  SELECT jsonb_agg(jsonb_build_object('name', w.name, 'properties', w.properties, 'stripeEventId', w.stripe_event_id,
+                                      'stripeEventType', dl.type, 'occurredAt', w.occurred_at, 'contact', to_jsonb(c)))
+    INTO v_new
+    FROM written w JOIN contact c ON c.id = w.contact_id LEFT JOIN delivery dl ON dl.id = w.delivery_id;
+  v_fired := v_fired || coalesce(v_new, '[]');
 
   IF p_delivery_id IS NOT NULL THEN
     UPDATE delivery SET status = (p_writes->'outcome'->>'status')::delivery_status, reason = p_writes->'outcome'->>'reason',

@@ -2,7 +2,7 @@
 // that converts, upgrades, is refunded twice, falls past due and is canceled; a yearly plan that is
 // paused and resumed, with quotes, disputes and failed payments around it) posted to the running
 // ingest in a shuffled order; the running worker keeps each contact's billing state as Stripe's
-// order says, and the CLI's contacts:list shows it.
+// order says, and the CLI's contacts:list shows it, and fires each subscription change's trigger event once.
 import { describe, expect } from "vitest";
 import { supportedEventTypes } from "@hookloop/domain";
 import { newTestSigningSecret, signedStripeRequest, stripeEvent, type FixtureOptions } from "@hookloop/testing";
@@ -120,6 +120,15 @@ function graceHistory() {
   ];
 }
 
+/** A trigger event for every subscription change but one, to see the others fire alone. */
+const changeTriggers = {
+  trialing: "trialStarted",
+  active: "becameActive",
+  past_due: "pastDue",
+  canceled: "canceled",
+  plan_changed: "planChanged",
+};
+
 describe("billing state from Stripe's subscription events", () => {
   test.beforeAll(async ({ apps }) => void apps, 60_000);
 
@@ -136,6 +145,7 @@ describe("billing state from Stripe's subscription events", () => {
       "--secret",
       secret,
       ...supportedEventTypes.flatMap((type) => ["--enable", `${type}=${type.replaceAll(".", "_")}`]),
+      ...Object.entries(changeTriggers).flatMap(([kind, name]) => ["--enable", `subscription:${kind}=${name}`]),
     );
     const events = [...adaHistory(), ...graceHistory()];
     // With pipeline.test.ts's story, every supported type is posted through ingest.
@@ -223,6 +233,25 @@ describe("billing state from Stripe's subscription events", () => {
       .filter((trigger) => trigger.name === "charge_refunded")
       .map((trigger) => trigger.properties.amountRefunded);
     expect(refunds.sort()).toEqual([1000, 2500]);
+    // Each subscription change fires once, in the order Stripe's events say, whatever order they arrived in.
+    const changeNames = new Set(Object.values(changeTriggers));
+    const changes = triggers
+      .filter((trigger) => changeNames.has(trigger.name))
+      .map((trigger) => `${String(trigger.properties.subscriptionId)} ${trigger.name} ${String(trigger.properties.status)}`)
+      .sort();
+    expect(changes).toEqual([
+      "sub_ada becameActive active",
+      "sub_ada canceled canceled",
+      "sub_ada pastDue past_due",
+      "sub_ada planChanged active",
+      "sub_ada trialStarted trialing",
+      "sub_grace becameActive active",
+      "sub_grace becameActive active",
+    ]);
+    expect(triggers.find((trigger) => trigger.name === "planChanged")?.properties).toMatchObject({
+      plan: "Business",
+      previousPlan: "Pro",
+    });
     expect(triggers.find((trigger) => trigger.name === "customer_subscription_deleted")?.properties).toMatchObject({
       status: "canceled",
       plan: "Business",

@@ -73,6 +73,10 @@ test("a pasted event is shown with the contact and trigger event it would make, 
   await page.goto(endpointPath);
   await page.getByLabel("Condition for invoice.paid").selectOption({ label: "plan is" });
   await page.getByLabel("Plan for invoice.paid").fill("Team");
+  // And a trigger event for a subscription becoming active, with the subscription events it follows.
+  await page.getByLabel("Accept customer.subscription.created", { exact: true }).check();
+  await page.getByLabel(/^Fire on: A subscription becomes active/).check();
+  await page.getByLabel(/^Trigger event name for: A subscription becomes active/).fill("becameActive");
   await page.getByRole("button", { name: "Save events" }).click();
   await expect(page.getByText("Saved. New events follow these settings.")).toBeVisible();
   await page.reload();
@@ -84,4 +88,13 @@ test("a pasted event is shown with the contact and trigger event it would make, 
   await page.getByRole("button", { name: "Dry run" }).click();
   await expect(result).toContainText("successfulPayment did not fire: its plan is price_1Pro, not Team (only the plan Team).");
   await expect(result).toContainText("No trigger event would fire.");
+
+  await page
+    .getByLabel("Stripe event (JSON)")
+    .fill(
+      JSON.stringify(stripeEvent("customer.subscription.created", { customerId: "cus_ada", subscription: { status: "active" } })),
+    );
+  await page.getByRole("button", { name: "Dry run" }).click();
+  await expect(result).toContainText("becameActive for ada@dryrun.test");
+  await expect(result).toContainText("Nothing was written");
 });

@@ -3,6 +3,7 @@ export * from "./stripe-event";
 export * from "./classify-event";
 export * from "./plan-contact-change";
 export * from "./trigger-condition";
+export * from "./subscription-changes";
 export * from "./contact-fields";
 export * from "./event-order";
 export * from "./trigger-name";

@@ -25,7 +25,13 @@ import {
   billingStateSchema,
   erasedEmailHash,
   replayContactHistory,
+  subscriptionChangeKinds,
+  subscriptionChangeSettingType,
+  subscriptionChanges,
   type BillingState,
+  type EndpointEventSetting,
+  type SubscriptionChangeKind,
+  type TriggerProperties,
   type ContactPlan,
   type HistoryEvent,
   type PlacedEvent,
@@ -166,7 +172,22 @@ type ContactWrites = {
   remove: string[];
   contacts: Array<Omit<ContactRow, "firstEventId" | "billing"> & { firstEventId: string; billing: BillingState; source: string }>;
   placements: Placement[];
+  /** The trigger events of the part's subscription changes, each once by its key (the SQL skips those fired before). */
+  changeTriggers: Array<{ eventId: string; contactId: string; name: string; properties: TriggerProperties; changeKey: string }>;
 };
+
+/** The trigger names an endpoint gives subscription changes (its `subscription:<kind>` settings that are on). */
+export type SubscriptionChangeTriggers = ReadonlyMap<SubscriptionChangeKind, string>;
+
+/** The enabled, named subscription-change settings among an endpoint's event settings. */
+export function subscriptionChangeTriggersOf(settings: readonly EndpointEventSetting[]): SubscriptionChangeTriggers {
+  return new Map(
+    subscriptionChangeKinds.flatMap((kind) => {
+      const setting = settings.find((candidate) => candidate.eventType === subscriptionChangeSettingType(kind));
+      return setting?.enabled && setting.triggerName ? [[kind, setting.triggerName] as const] : [];
+    }),
+  );
+}
 
 /** Why an event for an erased email changes nothing. */
 export const erasedReason = "This email was erased at the contact's request; Hookloop does not add it again.";
@@ -216,7 +237,11 @@ export type ReplayedPart = {
  * Replays the part with the event in its place (unless it is there already: the same Stripe
  * event through another endpoint, or a replay of a delivery) and says what to write.
  */
-export function replayPart(part: LockedPart, event: NewHistoryEvent): ReplayedPart {
+export function replayPart(
+  part: LockedPart,
+  event: NewHistoryEvent,
+  changeTriggers: SubscriptionChangeTriggers = new Map(),
+): ReplayedPart {
   const history = part.events.map(historyEventOf);
   const placedBefore: Placement[] = part.events.map(({ eventId, contactId }) => ({ eventId, contactId }));
   if (!placedBefore.some((placement) => placement.eventId === event.eventId)) {
@@ -226,6 +251,35 @@ export function replayPart(part: LockedPart, event: NewHistoryEvent): ReplayedPa
   const replayed = replayContactHistory(history);
   const placed = replayed.events.get(event.eventId)!;
   const { writes, contactIds } = contactWrites(part.contacts, placedBefore, replayed, event.eventId);
+  const contactOf = (eventId: string) => {
+    const key = replayed.events.get(eventId)?.contactKey;
+    return key ? contactIds.get(key)! : null;
+  };
+  if (changeTriggers.size) {
+    for (const change of subscriptionChanges(history)) {
+      const name = changeTriggers.get(change.kind);
+      const contactId = contactOf(change.eventId);
+      if (!name || !contactId) continue;
+      // Two changes shown by one event under one name (a plan change and a status named alike) fire once.
+      if (writes.changeTriggers.some((trigger) => trigger.eventId === change.eventId && trigger.name === name)) continue;
+      writes.changeTriggers.push({
+        eventId: change.eventId,
+        contactId,
+        name,
+        changeKey: change.key,
+        properties: Object.fromEntries(
+          Object.entries({
+            subscriptionId: change.subscriptionId,
+            customerId: change.customerId,
+            status: change.status,
+            previousStatus: change.previousStatus,
+            plan: change.plan,
+            previousPlan: change.previousPlan,
+          }).filter(([, value]) => value !== null),
+        ),
+      });
+    }
+  }
   return { placed, writes, contactId: placed.contactKey ? contactIds.get(placed.contactKey)! : null };
 }
 
@@ -265,7 +319,7 @@ export async function enabledDestinations(client: HistorySql): Promise<ClaimedDe
   return rows.rows.map((row) => destinationRowSchema.parse(row));
 }
 
-const noWrites: ContactWrites = { remove: [], contacts: [], placements: [] };
+const noWrites: ContactWrites = { remove: [], contacts: [], placements: [], changeTriggers: [] };
 
 /** Writes a replay (hookloop_apply_contact_history) and records the destination messages it makes. */
 export async function writeReplay(
@@ -362,7 +416,8 @@ function contactWrites(rows: ContactRow[], placedBefore: Placement[], replayed: 
     })
     .filter(({ eventId, before, contactId }) => eventId === currentEventId || before !== contactId)
     .map(({ eventId, contactId }) => ({ eventId, contactId }));
-  return { writes: { remove: [...leftOver.keys()], contacts, placements }, contactIds };
+  const writes: ContactWrites = { remove: [...leftOver.keys()], contacts, placements, changeTriggers: [] };
+  return { writes, contactIds };
 }
 
 function changed(row: ContactRow, written: ContactWrites["contacts"][number]): boolean {

@@ -532,3 +532,68 @@ describe("trigger conditions", () => {
     );
   });
 });
+
+describe("subscription changes", () => {
+  test("each change fires its trigger event once on the subscription's contact, in any delivery order, twice applied or not", async ({
+    db,
+    appDb,
+    box,
+  }) => {
+    const workspace = await createWorkspace(db, { name: "Acme" });
+    const workspaceId = workspace.id;
+    const endpoint = await withWorkspace(db, workspaceId, async (tx) => {
+      const created = await createEndpoint(tx, { box, workspaceId, name: "Stripe", enable: [] });
+      await updateEndpointSettings(tx, {
+        workspaceId,
+        endpointId: created.id,
+        events: [
+          { eventType: "customer.created", enabled: true, triggerName: null },
+          { eventType: "customer.subscription.created", enabled: true, triggerName: null },
+          { eventType: "customer.subscription.updated", enabled: true, triggerName: null },
+          { eventType: "subscription:active", enabled: true, triggerName: "becameActive" },
+          { eventType: "subscription:past_due", enabled: true, triggerName: "pastDue" },
+          { eventType: "subscription:plan_changed", enabled: true, triggerName: "planChanged" },
+          { eventType: "subscription:canceled", enabled: false, triggerName: "canceled" },
+        ],
+        onCustomerDeleted: "unsubscribe",
+        syncNames: true,
+      });
+      return created;
+    });
+    const subscription = (type: string, created: number, status: string, nickname = "Pro") =>
+      stripeEvent(type, { created, customerId: "cus_1", subscription: { id: "sub_1", status: status as "active", nickname } });
+    const events = [
+      stripeEvent("customer.created", { created: 1_700_000_000, customerId: "cus_1", email: "ada@example.com" }),
+      subscription("customer.subscription.created", 1_700_000_010, "trialing"),
+      subscription("customer.subscription.updated", 1_700_000_020, "active"),
+      subscription("customer.subscription.updated", 1_700_000_030, "past_due"),
+      subscription("customer.subscription.updated", 1_700_000_040, "active", "Team"),
+    ];
+    const deliveries = [];
+    for (const event of events) deliveries.push(await recordTestDelivery(db, { workspaceId, endpointId: endpoint.id, event }));
+    // The customer, then its subscription's events newest first, then all of them again: each change still fires once.
+    const [customer, ...changes] = deliveries;
+    for (const delivery of [customer!, ...changes.reverse()])
+      await applyDelivery(appDb, { deliveryId: delivery.id, workspaceId });
+    for (const delivery of deliveries) {
+      await db.delivery.update({ where: { id: delivery.id }, data: { status: "queued" } });
+      await applyDelivery(appDb, { deliveryId: delivery.id, workspaceId });
+    }
+
+    const fired = await db.triggerEvent.findMany({
+      where: { workspaceId },
+      select: { name: true, stripeEventId: true, changeKey: true, properties: true, contact: { select: { email: true } } },
+      orderBy: [{ occurredAt: "asc" }, { name: "asc" }],
+    });
+    expect(fired.map((trigger) => `${trigger.name} ${trigger.changeKey} ${trigger.contact.email}`)).toEqual([
+      "becameActive sub_1:active:1 ada@example.com",
+      "pastDue sub_1:past_due:1 ada@example.com",
+      "becameActive sub_1:active:2 ada@example.com",
+      "planChanged sub_1:plan_changed:1 ada@example.com",
+    ]);
+    expect(fired.find((trigger) => trigger.changeKey === "sub_1:plan_changed:1")).toMatchObject({
+      stripeEventId: events[4]!.id,
+      properties: { subscriptionId: "sub_1", status: "active", previousStatus: "past_due", plan: "Team", previousPlan: "Pro" },
+    });
+  });
+});

@@ -20,6 +20,7 @@ import {
   erasedReason,
   lockContactHistory,
   replayPart,
+  subscriptionChangeTriggersOf,
   withContactHistory,
   writeReplay,
   type HistoryLock,
@@ -104,7 +105,7 @@ async function applyClaimed(client: HistorySql, options: ApplyDeliveryOptions, l
   const part = await lockContactHistory(client, options.workspaceId, change, lock);
   if ("erased" in part) return finish({ status: "processed", reason: erasedReason, contactId: null });
   const event = { eventId: stripeEvent.id, created: new Date(stripeEvent.created * 1000), change };
-  const replayed = replayPart(part, event);
+  const replayed = replayPart(part, event, subscriptionChangeTriggersOf(row.events ?? []));
   if (replayed.placed.unresolvable) throw new ContactNotResolvableError(replayed.placed.reason);
   return finish(
     { status: "processed", reason: withTriggerNote(replayed.placed.reason, change), contactId: replayed.contactId },

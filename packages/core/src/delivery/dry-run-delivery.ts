@@ -19,6 +19,7 @@ import {
   erasedReason,
   lockContactHistory,
   replayPart,
+  subscriptionChangeTriggersOf,
   withContactHistory,
   writeReplay,
   type ContactRow,
@@ -139,7 +140,7 @@ export async function dryRunDelivery(db: Db, options: DryRunDeliveryOptions): Pr
         return { outcome: "ignored", reason: erasedReason };
       }
       const event = { eventId: stripeEvent.id, created: new Date(stripeEvent.created * 1000), change };
-      const replayed = replayPart(part, event);
+      const replayed = replayPart(part, event, subscriptionChangeTriggersOf(endpoint.events));
       if (replayed.placed.unresolvable) return { outcome: "waiting", reason: replayed.placed.reason };
 
       const destinations = await enabledDestinations(client);

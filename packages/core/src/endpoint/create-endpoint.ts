@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import {
   isSupportedEventType,
+  subscriptionChangeSettingTypes,
   signingSecretSchema,
   stripeEventCatalogue,
   supportedEventTypes,
@@ -46,7 +47,7 @@ export async function createEndpoint(tx: WorkspaceTx, options: CreateEndpointOpt
   if (name.length > 100) throw new InvalidInputError("Keep the endpoint name to 100 characters or fewer.", "name");
   const enabled = new Map<string, string | null>();
   for (const { eventType, triggerName } of options.enable ?? defaultEnabledEvents) {
-    if (!isSupportedEventType(eventType)) {
+    if (!isSupportedEventType(eventType) && !subscriptionChangeSettingTypes.includes(eventType)) {
       throw new InvalidInputError(`${eventType} is not a Stripe event Hookloop handles.`, "enable");
     }
     if (triggerName) {
@@ -73,14 +74,25 @@ export async function createEndpoint(tx: WorkspaceTx, options: CreateEndpointOpt
       onCustomerDeleted: options.onCustomerDeleted ?? "unsubscribe",
       syncNames: options.syncNames ?? true,
       events: {
-        create: supportedEventTypes.map((eventType) => ({
-          workspaceId: options.workspaceId,
-          eventType,
-          enabled: enabled.has(eventType),
-          triggerName: enabled.has(eventType)
-            ? (enabled.get(eventType) ?? null)
-            : stripeEventCatalogue[eventType].suggestedTrigger,
-        })),
+        create: [
+          ...supportedEventTypes.map((eventType) => ({
+            workspaceId: options.workspaceId,
+            eventType,
+            enabled: enabled.has(eventType),
+            triggerName: enabled.has(eventType)
+              ? (enabled.get(eventType) ?? null)
+              : stripeEventCatalogue[eventType].suggestedTrigger,
+          })),
+          // Subscription changes (`subscription:active`…) have rows only once asked for.
+          ...subscriptionChangeSettingTypes
+            .filter((eventType) => enabled.has(eventType))
+            .map((eventType) => ({
+              workspaceId: options.workspaceId,
+              eventType,
+              enabled: true,
+              triggerName: enabled.get(eventType)!,
+            })),
+        ],
       },
     },
     select: { id: true, name: true },

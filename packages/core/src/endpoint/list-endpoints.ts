@@ -1,3 +1,4 @@
+import { supportedEventTypes } from "@hookloop/domain";
 import type { WorkspaceTx } from "../workspace/with-workspace";
 
 export type ListEndpointsOptions = { workspaceId: string };
@@ -14,7 +15,8 @@ export async function listEndpoints(tx: WorkspaceTx, options: ListEndpointsOptio
       secretLast4: true,
       createdAt: true,
       _count: { select: { deliveries: true } },
-      events: { where: { enabled: true }, select: { eventType: true } },
+      // The Stripe events it takes (subscription-change settings sit beside them, and are not Stripe's).
+      events: { where: { enabled: true, eventType: { in: supportedEventTypes } }, select: { eventType: true } },
     },
   });
 }

@@ -2,6 +2,7 @@ import {
   conditionKindsFor,
   describeCondition,
   isSupportedEventType,
+  subscriptionChangeSettingTypes,
   triggerNameSchema,
   type TriggerCondition,
 } from "@hookloop/domain";
@@ -37,8 +38,11 @@ export class EndpointSettingsError extends InvalidInputError {
 export async function updateEndpointSettings(tx: WorkspaceTx, options: UpdateEndpointSettingsOptions) {
   const fieldErrors: Record<string, string> = {};
   const changed = options.events.map(({ eventType, enabled, triggerName, condition = null }) => {
-    if (!isSupportedEventType(eventType)) throw new InvalidInputError(`${eventType} is not a Stripe event Hookloop handles.`);
-    if (condition && !conditionKindsFor(eventType).includes(condition.kind)) {
+    const stripeEvent = isSupportedEventType(eventType);
+    if (!stripeEvent && !subscriptionChangeSettingTypes.includes(eventType)) {
+      throw new InvalidInputError(`${eventType} is not a Stripe event Hookloop handles.`);
+    }
+    if (condition && !(stripeEvent && conditionKindsFor(eventType).includes(condition.kind))) {
       fieldErrors[eventType] = `${eventType} cannot fire ${describeCondition(condition)}: its events do not say so.`;
     }
     const trimmed = triggerName?.trim() ?? "";

@@ -12,7 +12,7 @@ import {
   setEndpointSecret,
   updateEndpointSettings,
 } from "@hookloop/core";
-import { conditionFromForm, returnPath, supportedEventTypes } from "@hookloop/domain";
+import { conditionFromForm, returnPath, subscriptionChangeSettingTypes, supportedEventTypes } from "@hookloop/domain";
 import type { FormAction, FormState } from "@/components/form-state";
 import type { RotationState } from "@/components/rotation-confirmation";
 import { timestamp } from "@/components/tables";
@@ -104,7 +104,7 @@ export const saveSettingsAction = workspaceAction.form(
       endpointId: form.get("endpointId"),
       onCustomerDeleted: form.get("onCustomerDeleted"),
       syncNames: form.get("syncNames") === "on",
-      events: supportedEventTypes.map((eventType) => ({
+      events: [...supportedEventTypes, ...subscriptionChangeSettingTypes].map((eventType) => ({
         eventType,
         enabled: form.get(`enabled:${eventType}`) === "on",
         triggerName: form.get(`trigger:${eventType}`) ?? "",

@@ -1,7 +1,16 @@
 import Link from "next/link";
 import { countDeliveries, getEndpoint } from "@hookloop/core";
 import { endpointUrl } from "@hookloop/config";
-import { conditionKindsFor, managesWorkspace, stripeEventCatalogue, supportedEventTypes } from "@hookloop/domain";
+import {
+  conditionKindsFor,
+  isSupportedEventType,
+  managesWorkspace,
+  stripeEventCatalogue,
+  subscriptionChangeKinds,
+  subscriptionChangeLabels,
+  subscriptionChangeSettingType,
+  supportedEventTypes,
+} from "@hookloop/domain";
 import { env } from "@/env";
 import { ownersAndAdmins } from "@/server/action";
 import { requireWorkspace } from "@/server/session";
@@ -39,7 +48,9 @@ export default async function EndpointPage({
       ] as const,
   );
   const url = endpointUrl(env().INGEST_PUBLIC_URL, endpoint.id);
-  const enabledTypes = endpoint.events.filter((event) => event.enabled).map((event) => event.eventType);
+  const enabledTypes = endpoint.events
+    .filter((event) => event.enabled && isSupportedEventType(event.eventType))
+    .map((event) => event.eventType);
   const back = `/endpoints/${endpoint.id}`;
 
   return (
@@ -114,6 +125,15 @@ export default async function EndpointPage({
                 triggerName: setting?.triggerName ?? "",
                 condition: setting?.condition ?? null,
                 conditionKinds: conditionKindsFor(type),
+              };
+            })}
+            subscriptionChanges={subscriptionChangeKinds.map((kind) => {
+              const setting = endpoint.events.find((event) => event.eventType === subscriptionChangeSettingType(kind));
+              return {
+                eventType: subscriptionChangeSettingType(kind),
+                description: subscriptionChangeLabels[kind],
+                enabled: setting?.enabled ?? false,
+                triggerName: setting?.triggerName ?? "",
               };
             })}
             onCustomerDeleted={endpoint.onCustomerDeleted}

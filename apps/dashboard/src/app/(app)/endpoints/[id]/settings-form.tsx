@@ -62,16 +62,21 @@ function ConditionField({ event, id }: { event: EventRow; id: string }) {
   );
 }
 
+/** A subscription change a trigger event can be named for, kept beside the events as `subscription:<kind>`. */
+type ChangeRow = { eventType: string; description: string; enabled: boolean; triggerName: string };
+
 export function SettingsForm({
   action,
   endpointId,
   events,
+  subscriptionChanges,
   onCustomerDeleted,
   syncNames,
 }: {
   action: FormAction;
   endpointId: string;
   events: EventRow[];
+  subscriptionChanges: ChangeRow[];
   onCustomerDeleted: "delete" | "unsubscribe";
   syncNames: boolean;
 }) {
@@ -124,6 +129,55 @@ export function SettingsForm({
                 </td>
                 <td>
                   <ConditionField event={event} id={id} />
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+      <h3>Subscription changes</h3>
+      <p className="muted small">
+        Fired once per change, when the subscription events Hookloop has, in Stripe's order, first show it (whichever arrives
+        first), on the subscription's contact.
+      </p>
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">On</th>
+            <th scope="col">When</th>
+            <th scope="col">Trigger event name</th>
+          </tr>
+        </thead>
+        <tbody>
+          {subscriptionChanges.map((change) => {
+            const error = state.fieldErrors?.[change.eventType];
+            const id = change.eventType.replace(/[.:]/g, "-");
+            return (
+              <tr key={change.eventType}>
+                <td>
+                  <input
+                    type="checkbox"
+                    id={`enabled-${id}`}
+                    name={`enabled:${change.eventType}`}
+                    defaultChecked={change.enabled}
+                    aria-label={`Fire on: ${change.description}`}
+                  />
+                </td>
+                <td>
+                  <label htmlFor={`enabled-${id}`}>{change.description}</label>
+                </td>
+                <td>
+                  <input
+                    type="text"
+                    name={`trigger:${change.eventType}`}
+                    defaultValue={change.triggerName}
+                    aria-label={`Trigger event name for: ${change.description}`}
+                    aria-invalid={Boolean(error)}
+                    aria-describedby={error ? `trigger-error-${id}` : undefined}
+                    placeholder="none"
+                    maxLength={64}
+                  />
+                  <ErrorMessage id={`trigger-error-${id}`}>{error}</ErrorMessage>
                 </td>
               </tr>
             );
