@@ -81,7 +81,7 @@ const utc = (date: Date) => `${date.toISOString().replace("T", " ").slice(0, 16)
 
 /** One line on what is wrong, for the email and the endpoint page's banner. */
 export function alertSummary(kind: AlertKind, subject: string, details: Record<string, unknown>): string {
-  const number = (key: string) => (typeof details[key] === "number" ? (details[key]) : 0);
+  const number = (key: string) => (typeof details[key] === "number" ? details[key] : 0);
   switch (kind) {
     case "endpoint.silent":
       return `${subject} has received no events from Stripe for ${hours(number("silenceMinutes"))}, though it received ${number("deliveriesBefore")} in the week before.`;

@@ -136,7 +136,14 @@ async function makeTenant({ db, appDb, box }: TenantKit, name: string, prefix: s
   });
   // Requests ingest refused, as its refusal counter writes them.
   await db.endpointRefusal.create({
-    data: { workspaceId: workspace.id, endpointId: endpoint.id, cause: "no_matching_signature", hour: new Date(), count: 3, lastAt: new Date() },
+    data: {
+      workspaceId: workspace.id,
+      endpointId: endpoint.id,
+      cause: "no_matching_signature",
+      hour: new Date(),
+      count: 3,
+      lastAt: new Date(),
+    },
   });
   // An alert the worker's check opened on the endpoint, as its banner shows it.
   await db.alert.create({
