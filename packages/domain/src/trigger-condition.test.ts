@@ -57,12 +57,16 @@ describe("trigger conditions", () => {
   });
 
   it("an amount at least X and a plan, compared without case", () => {
-    expect(planContactChange(invoicePaid({}), settingsWith({ kind: "min_amount", amount: 4900 })).triggers).toHaveLength(1);
+    expect(planContactChange(invoicePaid({}), settingsWith({ kind: "min_amount", amount: 4900 }))).toMatchObject({
+      triggers: [{ name: "successfulPayment", properties: { amount: 4900 } }],
+    });
     expect(planContactChange(invoicePaid({}), settingsWith({ kind: "min_amount", amount: 5000 }))).toMatchObject({
       triggers: [],
       triggerNote: expect.stringContaining("its amount, 4900, is below 5000"),
     });
-    expect(planContactChange(invoicePaid({}), settingsWith({ kind: "plan", plan: "pro" })).triggers).toHaveLength(1);
+    expect(planContactChange(invoicePaid({}), settingsWith({ kind: "plan", plan: "pro" }))).toMatchObject({
+      triggers: [{ name: "successfulPayment", properties: { plan: "Pro" } }],
+    });
     expect(planContactChange(invoicePaid({}), settingsWith({ kind: "plan", plan: "Team" }))).toMatchObject({
       triggers: [],
       triggerNote: expect.stringContaining("its plan is Pro, not Team"),
