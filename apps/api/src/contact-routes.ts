@@ -1,19 +1,10 @@
-import { randomUUID } from "node:crypto";
-import {
-  API_EVENT_PREFIX,
-  applyContactChangeInWorkspace,
-  eraseContact,
-  filterContacts,
-  findContact,
-  withWorkspace,
-  type ApplyContactChangeOptions,
-  type WorkspaceTx,
-} from "@hookloop/core";
+import { eraseContact, filterContacts, findContact, withWorkspace, type WorkspaceTx } from "@hookloop/core";
 import type { Db } from "@hookloop/db/client";
 import { toContactRecord } from "@hookloop/domain";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { ApiError, erased, errorBodySchema, notFound } from "./api-error";
+import { applyApiChange, type ApiChange } from "./api-change";
+import { ApiError, errorBodySchema, notFound } from "./api-error";
 import { identityOf } from "./auth";
 import { runWrite } from "./idempotency";
 import { contactSchema, emailParam, encodeCursor, erasureSchema, listOf, pageQuery, since, uuidParam } from "./schemas";
@@ -32,26 +23,10 @@ const contactUpdate = z
   .strict()
   .meta({ id: "ContactUpdate" });
 
-type ContactWrite = Pick<ApplyContactChangeOptions, "name" | "subscribed">;
-
-/**
- * A change from the workspace's own app, into the contact history like a Stripe event, dated now
- * (see applyContactChange): the contact as it stands after, and whether the change created it.
- */
-async function writeContact(tx: WorkspaceTx, workspaceId: string, email: string, write: ContactWrite) {
-  const eventId = `${API_EVENT_PREFIX}${randomUUID()}`;
-  const outcome = await applyContactChangeInWorkspace(tx, {
-    workspaceId,
-    eventId,
-    created: new Date(),
-    customerId: null,
-    email,
-    authoritative: true,
-    origin: "api",
-    ...write,
-  });
-  if (outcome.status === "erased") throw erased();
-  const contact = await tx.contact.findFirstOrThrow({ where: { id: outcome.contactId! }, omit: { workspaceId: true } });
+/** The contact as it stands after a change from the API, and whether the change created it. */
+async function writeContact(tx: WorkspaceTx, workspaceId: string, email: string, change: Omit<ApiChange, "authoritative">) {
+  const { eventId, contactId } = await applyApiChange(tx, workspaceId, email, { ...change, authoritative: true });
+  const contact = await tx.contact.findFirstOrThrow({ where: { id: contactId! }, omit: { workspaceId: true } });
   const { firstEventId, ...row } = contact;
   return { contact: toContactRecord(row), created: firstEventId === eventId };
 }
@@ -191,6 +166,7 @@ export const contactRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (scope, { 
           workspaceId: identity.workspaceId,
           email: request.params.email,
           requestedBy: `API key ${identity.apiKeyId}`,
+          actor: { kind: "api_key", apiKeyId: identity.apiKeyId },
         });
         return { statusCode: 200, body: { ...erasure, erasedAt: erasure.erasedAt.toISOString() } };
       });

@@ -1,17 +1,11 @@
-import { randomUUID } from "node:crypto";
-import {
-  API_EVENT_PREFIX,
-  applyContactChangeInWorkspace,
-  filterTriggerEvents,
-  messageJobId,
-  withWorkspace,
-} from "@hookloop/core";
+import { filterTriggerEvents, messageJobId, withWorkspace } from "@hookloop/core";
 import type { Db } from "@hookloop/db/client";
 import { isPlausibleEmail, triggerNameSchema } from "@hookloop/domain";
 import type { TypedQueue } from "@hookloop/queue";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { erased, errorBodySchema } from "./api-error";
+import { applyApiChange } from "./api-change";
+import { errorBodySchema } from "./api-error";
 import { identityOf } from "./auth";
 import { runWrite } from "./idempotency";
 import { encodeCursor, listOf, pageQuery, since, triggerEventSchema } from "./schemas";
@@ -108,19 +102,10 @@ export const eventRoutes: FastifyPluginAsyncZod<EventRoutesOptions> = async (sco
       const { workspaceId } = identity;
       return runWrite(db, request, reply, identity, async (tx) => {
         const { email, name, properties } = request.body;
-        const eventId = `${API_EVENT_PREFIX}${randomUUID()}`;
-        const outcome = await applyContactChangeInWorkspace(tx, {
-          workspaceId,
-          eventId,
-          created: new Date(),
-          customerId: null,
-          email,
+        const { eventId, messageIds } = await applyApiChange(tx, workspaceId, email, {
           authoritative: false,
           triggers: [{ name, properties }],
-          origin: "api",
         });
-        if (outcome.status === "erased") throw erased();
-        const { messageIds } = outcome;
         const triggerEvent = await tx.triggerEvent.findFirstOrThrow({
           where: { workspaceId, stripeEventId: eventId },
           select: {
