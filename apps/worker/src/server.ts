@@ -13,7 +13,7 @@ import { createImportHandler } from "./handle-import";
 import { createMessageHandler } from "./handle-message";
 import { createWorkerMetrics } from "./metrics";
 import { startAlertChecks } from "./alert-checks";
-import { dailyAuditPurge } from "./purge-audit-log";
+import { dailyPurges } from "./daily-purges";
 
 /** One import at a time per worker process, writing 4 customers at once, plus its page's transaction. */
 const IMPORT_CONNECTIONS = 5;
@@ -90,7 +90,7 @@ export async function startWorkerServer(env: WorkerEnv, logger = pino({ level: e
     logger.warn("destinations may reach private and loopback addresses (DESTINATIONS_ALLOW_PRIVATE_TARGETS)");
   }
 
-  const purgeAuditLog = dailyAuditPurge(db, logger);
+  const purgeExpired = dailyPurges(db, logger);
   const alertChecks = startAlertChecks(db, env, logger);
   let relaying: Promise<unknown> | null = null;
   const relayTimer = setInterval(() => {
@@ -103,7 +103,7 @@ export async function startWorkerServer(env: WorkerEnv, logger = pino({ level: e
       .then((count) => count && logger.info({ count }, "queued messages due and not sent"))
       .then(() => relayImports(db, { queue: importQueue }))
       .then((count) => count && logger.info({ count }, "queued imports whose job was lost"))
-      .then(purgeAuditLog)
+      .then(purgeExpired)
       .catch((error: unknown) => logger.warn({ err: error }, "relay pass failed"))
       .finally(() => (relaying = null));
   }, env.RELAY_INTERVAL_MS);

@@ -64,6 +64,7 @@ export * from "./api-key/revoke-api-key";
 export * from "./api-key/list-api-keys";
 export * from "./api-key/find-idempotent-answer";
 export * from "./api-key/record-idempotent-answer";
+export * from "./api-key/purge-idempotent-answers";
 export * from "./contact/filter-contacts";
 export * from "./contact/list-contact-plans";
 export * from "./contact/find-contact";
