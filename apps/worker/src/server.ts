@@ -45,7 +45,9 @@ export async function startWorkerServer(env: WorkerEnv, logger = pino({ level: e
   const messageQueue = openQueue("messages", { connection: producer, prefix: env.REDIS_PREFIX });
   const relayQueue = openQueue("deliveries", { connection: producer, prefix: env.REDIS_PREFIX });
   const metrics = createWorkerMetrics([relayQueue, messageQueue]);
-  const worker = startWorker("deliveries", createDeliveryHandler(db, logger, { messages: messageQueue, metrics }), {
+  const stripeApi = { apiBase: env.STRIPE_API_BASE, requestsPerSecond: env.STRIPE_REQUESTS_PER_SECOND };
+  const deliveryHandler = createDeliveryHandler(db, logger, { messages: messageQueue, metrics, stripe: { box, api: stripeApi } });
+  const worker = startWorker("deliveries", deliveryHandler, {
     connection: redis,
     prefix: env.REDIS_PREFIX,
     concurrency: env.WORKER_CONCURRENCY,
@@ -72,7 +74,7 @@ export async function startWorkerServer(env: WorkerEnv, logger = pino({ level: e
     "imports",
     createImportHandler(db, logger, {
       box,
-      api: { apiBase: env.STRIPE_API_BASE, requestsPerSecond: env.STRIPE_REQUESTS_PER_SECOND },
+      api: stripeApi,
       messages: messageQueue,
       signal: shutdown.signal,
       leaseMs: env.IMPORT_LEASE_SECONDS * 1000,

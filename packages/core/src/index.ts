@@ -13,6 +13,7 @@ export * from "./delivery/apply-delivery";
 export { API_EVENT_PREFIX, ContactNotResolvableError } from "./contact/contact-history";
 export * from "./contact/apply-contact-change";
 export * from "./delivery/dry-run-delivery";
+export * from "./delivery/complete-from-stripe";
 export * from "./delivery/relay-deliveries";
 export * from "./delivery/replay-delivery";
 export * from "./health/check-dependencies";

@@ -4,7 +4,7 @@
 // error object); the objects come from the same realistic builders as the test events
 // (sample-events).
 //
-// Routes: GET /v1/account, GET /v1/customers, GET /v1/subscriptions, GET /v1/invoices,
+// Routes: GET /v1/account, GET /v1/customers, GET /v1/customers/:id, GET /v1/subscriptions, GET /v1/invoices,
 // GET /v1/products, GET /v1/products/:id. Lists are newest first and page with `limit` (1–100,
 // default 10), `starting_after` and `has_more`, like Stripe's.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
@@ -216,7 +216,9 @@ export async function startFakeStripe(options: FakeStripeOptions = {}): Promise<
 
   function answer(request: IncomingMessage, response: ServerResponse) {
     const url = new URL(request.url ?? "/", "http://127.0.0.1");
-    const route = `${request.method} ${url.pathname.replace(/^\/v1\/products\/[^/]+$/, "/v1/products/:id")}`;
+    const route = `${request.method} ${url.pathname
+      .replace(/^\/v1\/products\/[^/]+$/, "/v1/products/:id")
+      .replace(/^\/v1\/customers\/[^/]+$/, "/v1/customers/:id")}`;
     fake.requests.total++;
     fake.requests.byRoute.set(route, (fake.requests.byRoute.get(route) ?? 0) + 1);
     fake.onRequest?.(fake.requests.total);
@@ -299,6 +301,20 @@ export async function startFakeStripe(options: FakeStripeOptions = {}): Promise<
           fake.customers.map((entry) => ({ ...entry.customer, livemode: live })),
           (item) => item,
         );
+      case "GET /v1/customers/:id": {
+        const id = url.pathname.slice("/v1/customers/".length);
+        const entry = fake.customers.find((candidate) => candidate.customer.id === id);
+        if (!entry) {
+          fake.requests.statuses.push(404);
+          return stripeError(response, 404, {
+            type: "invalid_request_error",
+            code: "resource_missing",
+            param: "id",
+            message: `No such customer: '${id}'`,
+          });
+        }
+        return send(response, 200, { ...entry.customer, livemode: live });
+      }
       case "GET /v1/subscriptions": {
         // The one expansion served: a subscription's customer. Its prices' products would be
         // data.items.data.price.product, five levels, which Stripe refuses (above).
