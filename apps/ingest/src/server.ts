@@ -2,6 +2,7 @@
 import type { FastifyInstance } from "fastify";
 import {
   checkDependencies,
+  createBurstPriority,
   createDeliveryReceiver,
   createEndpointCache,
   createRefusalCounter,
@@ -60,6 +61,7 @@ export async function createIngestServer(env: IngestEnv, options: IngestServerOp
         queue,
         onQueueError: (error, deliveryId) => logger.warn({ err: error, deliveryId }, "queue refused a delivery"),
         refusals,
+        priorityOf: createBurstPriority({ budget: env.INGEST_BURST_BUDGET, windowMs: 10_000 }),
       }),
       knowsEndpoint: endpoints.knows,
       readiness: () => checkDependencies(db, { redis }),

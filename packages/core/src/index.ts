@@ -7,6 +7,7 @@ export * from "./endpoint/set-endpoint-secret";
 export * from "./workspace/create-workspace";
 export * from "./delivery/endpoint-cache";
 export * from "./delivery/receive-delivery";
+export * from "./delivery/burst-priority";
 export * from "./delivery/refusal-counter";
 export * from "./endpoint/get-endpoint-diagnosis";
 export * from "./delivery/apply-delivery";

@@ -64,7 +64,12 @@ export type QueueTarget = {
 export type TypedQueue<Name extends QueueName> = {
   queue: Queue;
   /** Adds one job; the job id makes a second add of the same id a no-op while the job exists. */
-  add: (jobId: string, payload: QueuePayload<Name>, options?: { delayMs?: number }) => Promise<void>;
+  add: (
+    jobId: string,
+    payload: QueuePayload<Name>,
+    /** `priority`: BullMQ's (1 first … 2^21 − 1 last), taken after every job without one. */
+    options?: { delayMs?: number; priority?: number },
+  ) => Promise<void>;
   addBulk: (jobs: Array<{ jobId: string; payload: QueuePayload<Name> }>) => Promise<void>;
   close: () => Promise<void>;
 };
@@ -83,7 +88,8 @@ export function openQueue<Name extends QueueName>(name: Name, target: QueueTarge
     queue,
     add: async (jobId, payload, options) => {
       const delay = options?.delayMs ? { delay: Math.max(0, Math.round(options.delayMs)) } : {};
-      await queue.add(entry.name, entry.payload.parse(payload), { jobId, ...delay });
+      const priority = options?.priority ? { priority: options.priority } : {};
+      await queue.add(entry.name, entry.payload.parse(payload), { jobId, ...delay, ...priority });
     },
     addBulk: async (jobs) => {
       await queue.addBulk(

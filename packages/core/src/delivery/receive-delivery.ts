@@ -31,6 +31,8 @@ export type DeliveryReceiverOptions = {
   onQueueError?: (error: unknown, deliveryId: string) => void;
   /** Counts each request to a known endpoint that fails verification, by cause (no body kept). */
   refusals?: RefusalCounter;
+  /** The priority a workspace's next delivery is queued with (burst-priority.ts); none without it. */
+  priorityOf?: (workspaceId: string) => number | undefined;
 };
 
 /**
@@ -112,7 +114,8 @@ export function createDeliveryReceiver(db: Db, options: DeliveryReceiverOptions)
     if (!classification.accepted) return { kind: "ignored", deliveryId, reason: reason! };
 
     try {
-      await queue.add(deliveryId, { deliveryId, workspaceId: endpoint.workspaceId });
+      const priority = options.priorityOf?.(endpoint.workspaceId);
+      await queue.add(deliveryId, { deliveryId, workspaceId: endpoint.workspaceId }, priority ? { priority } : undefined);
     } catch (error) {
       options.onQueueError?.(error, deliveryId);
       return { kind: "queue_unavailable", deliveryId };
