@@ -1,4 +1,4 @@
-import { purgeAuditEntries, purgeIdempotentAnswers } from "@hookloop/core";
+import { purgeExpired } from "@hookloop/core";
 import type { Db } from "@hookloop/db/client";
 
 const dayMs = 24 * 60 * 60 * 1000;
@@ -16,8 +16,7 @@ export function dailyPurges(db: Db, logger: Logger, now: () => number = Date.now
   let lastRun = Number.NEGATIVE_INFINITY;
   return async () => {
     if (now() - lastRun < dayMs) return;
-    const auditEntries = await purgeAuditEntries(db);
-    const idempotentAnswers = await purgeIdempotentAnswers(db);
+    const { auditEntries, idempotentAnswers } = await purgeExpired(db);
     lastRun = now();
     if (auditEntries) logger.info({ purged: auditEntries }, "deleted audit entries past their retention (400 days)");
     if (idempotentAnswers) logger.info({ purged: idempotentAnswers }, "deleted Idempotency-Key answers past their 24 hours");

@@ -21,7 +21,7 @@ import { SecretInGraceError } from "../errors";
 import { createWorkspace } from "../workspace/create-workspace";
 import { withWorkspace } from "../workspace/with-workspace";
 import { listAuditEntries } from "./list-audit-entries";
-import { purgeAuditEntries } from "./purge-audit-entries";
+import { purgeExpired } from "../workspace/purge-expired";
 import { SecretInAuditDetailsError, recordAudit } from "./record-audit";
 
 const marketer: AuditActor = { kind: "user", userId: "user_1", email: "maya@shop.example" };
@@ -357,11 +357,11 @@ describe("retention", () => {
       });
     }
     // As the worker runs it: logged in as hookloop_app, outside any workspace.
-    expect(await purgeAuditEntries(appDb, { now })).toBeGreaterThanOrEqual(2);
+    expect((await purgeExpired(appDb, { now })).auditEntries).toBeGreaterThanOrEqual(2);
     for (const { workspaceId, endpointId } of [first, second]) {
       const left = await db.auditEntry.findMany({ where: { workspaceId }, orderBy: { createdAt: "asc" } });
       expect(left.map((entry) => entry.targetId)).toEqual(["ep_399", endpointId]);
     }
-    expect(await purgeAuditEntries(appDb, { now })).toBe(0);
+    expect((await purgeExpired(appDb, { now })).auditEntries).toBe(0);
   });
 });

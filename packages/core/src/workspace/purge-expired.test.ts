@@ -1,13 +1,16 @@
 import { expect } from "vitest";
 import { test } from "@hookloop/testing/fixtures";
-import { createWorkspace } from "../workspace/create-workspace";
-import { withWorkspace } from "../workspace/with-workspace";
-import { createApiKey } from "./create-api-key";
-import { findIdempotentAnswer } from "./find-idempotent-answer";
-import { purgeIdempotentAnswers } from "./purge-idempotent-answers";
-import { recordIdempotentAnswer } from "./record-idempotent-answer";
+import { createApiKey } from "../api-key/create-api-key";
+import { findIdempotentAnswer } from "../api-key/find-idempotent-answer";
+import { recordIdempotentAnswer } from "../api-key/record-idempotent-answer";
+import { createWorkspace } from "./create-workspace";
+import { purgeExpired } from "./purge-expired";
+import { withWorkspace } from "./with-workspace";
 
-test("answers past their 24 hours are deleted in every workspace, and answers within them stay", async ({ db, appDb }) => {
+test("Idempotency-Key answers past their 24 hours are deleted in every workspace, and answers within them stay", async ({
+  db,
+  appDb,
+}) => {
   const keep = async (name: string) => {
     const workspace = await createWorkspace(db, { name });
     await withWorkspace(appDb, workspace.id, async (tx) => {
@@ -31,8 +34,8 @@ test("answers past their 24 hours are deleted in every workspace, and answers wi
   };
   const workspaces = [await keep("Acme"), await keep("Rival")];
 
-  expect(await purgeIdempotentAnswers(appDb)).toBe(2);
-  expect(await purgeIdempotentAnswers(appDb)).toBe(0);
+  expect((await purgeExpired(appDb)).idempotentAnswers).toBe(2);
+  expect((await purgeExpired(appDb)).idempotentAnswers).toBe(0);
   for (const workspaceId of workspaces) {
     expect(await db.idempotencyKey.findMany({ where: { workspaceId }, select: { key: true } })).toEqual([{ key: "new" }]);
     expect(await withWorkspace(appDb, workspaceId, (tx) => findIdempotentAnswer(tx, { workspaceId, key: "new" }))).toMatchObject({
