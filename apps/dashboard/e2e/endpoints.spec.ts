@@ -3,19 +3,16 @@
 // page while Stripe keeps sending; filtering and searching them; replaying every ignored one at
 // once with the count confirmed and the progress followed to the end; and deleting it, after
 // which Stripe is refused and the audience and events it made stay.
-import { createHmac, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { expect, test, type Page } from "@playwright/test";
+import { newTestSigningSecret, signedStripeRequest } from "@hookloop/core";
 import { signUp } from "./accounts";
 
-const secret = `whsec_${randomBytes(24).toString("hex")}`;
+const secret = newTestSigningSecret();
 const tag = randomBytes(3).toString("hex");
 
-function signed(event: object) {
-  const body = JSON.stringify(event);
-  const timestamp = Math.floor(Date.now() / 1000);
-  const signature = createHmac("sha256", secret).update(`${timestamp}.${body}`).digest("hex");
-  return { body, headers: { "content-type": "application/json", "stripe-signature": `t=${timestamp},v1=${signature}` } };
-}
+/** What Stripe would POST for the event, signed with the endpoint's secret (the test kit's signing). */
+const signed = (event: object) => signedStripeRequest(event, secret);
 
 function stripeEvent(type: string, object: Record<string, unknown>) {
   return {
